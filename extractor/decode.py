@@ -1,0 +1,98 @@
+"""Pure functions between the model and the data model: character spans <-> token tags,
+window merging, and per-token scores -> character Spans. No torch here: numpy arrays in,
+dataclasses out, so every rule can be tested on hand-made arrays.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .types import Sentence, Span
+
+# Characters trimmed from both ends of a decoded span: claims end before the full stop,
+# the closing quotation mark and separating punctuation (guidelines, section 2).
+_TRIM = " \t\n,;:.—–-"
+_CLOSERS = {"”": "“", "’": "‘", ")": "(", '"': '"'}
+_OPENERS = "“‘(\""
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip edge punctuation; a closing quote or bracket stays when its opener is inside."""
+    while True:
+        s0, e0 = start, end
+        while start < end and (text[start] in _TRIM or text[start] in _CLOSERS):
+            start += 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
+        if end > start and text[end - 1] in _CLOSERS:
+            inner = text[start:end - 1]
+            opener = _CLOSERS[text[end - 1]]
+            balanced = inner.count('"') % 2 == 1 if opener == '"' else opener in inner
+            if not balanced:
+                end -= 1
+        if end > start and text[end - 1] in _OPENERS and text[end - 1] != '"':
+            end -= 1
+        if start < end and text[start] in _OPENERS:
+            closer = {v: k for k, v in _CLOSERS.items()}[text[start]]
+            inner = text[start + 1:end]
+            if closer not in inner:
+                start += 1
+            elif inner.endswith(closer) and closer not in inner[:-1]:
+                start, end = start + 1, end - 1  # a whole quotation: the claim is inside it
+        if (start, end) == (s0, e0):
+            return start, end
+
+
+def _to_word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span cut inside a word (a subword tagged apart from its word) to the whole word."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def decode(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probs: np.ndarray,
+    id2label: dict[int, str],
+    sentences: Sequence[Sentence] = (),
+    min_score: float = 0.0,
+) -> list[Span]:
+    """Per-token tag probabilities -> character Spans in document offsets.
+
+    A span opens at B-X, or at I-X after a different tag (lenient BIO), and runs while the
+    tokens are I-X. Spans are split at sentence ends, widened to whole words and trimmed of
+    edge punctuation. Score: mean probability of the chosen tag over the span's tokens.
+    """
+    if len(offsets) != len(probs):
+        raise ValueError(f"{len(offsets)} token offsets but {len(probs)} rows of scores")
+    best = probs.argmax(-1) if len(probs) else np.zeros(0, dtype=int)
+    sent_ends = sorted(s.end for s in sentences)
+    runs: list[tuple[str, int, int, list[float]]] = []  # label, start char, end char, token scores
+    for i, ((s, e), tag_id) in enumerate(zip(offsets, best)):
+        if e <= s:  # special or empty token
+            continue
+        tag = id2label[int(tag_id)]
+        score = float(probs[i, tag_id])
+        if tag == "O":
+            runs.append(("O", s, e, []))
+            continue
+        prefix, label = tag.split("-", 1)
+        prev = runs[-1] if runs else None
+        crosses = prev is not None and any(prev[2] <= b <= s for b in sent_ends)
+        if prefix == "I" and prev and prev[0] == label and not crosses:
+            runs[-1] = (label, prev[1], e, prev[3] + [score])
+        else:
+            runs.append((label, s, e, [score]))
+    spans = []
+    for label, s, e, scores in runs:
+        if label == "O":
+            continue
+        s, e = _trim(text, *_to_word_bounds(text, s, e))
+        score = float(np.mean(scores))
+        if e > s and score >= min_score:
+            spans.append(Span(s, e, label, score))
+    return spans
