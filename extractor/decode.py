@@ -17,7 +17,49 @@ _CLOSERS = {"”": "“", "’": "‘", ")": "(", '"': '"'}
 _OPENERS = "“‘(\""
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def windows(n_tokens: int, max_tokens: int, stride: int) -> list[tuple[int, int]]:
+    """[start, end) token ranges covering 0..n_tokens, consecutive ones sharing `stride` tokens."""
+    if max_tokens <= stride:
+        raise ValueError(f"window size {max_tokens} must exceed the stride {stride}")
+    if n_tokens <= max_tokens:
+        return [(0, n_tokens)]
+    out, start = [], 0
+    while True:
+        end = min(start + max_tokens, n_tokens)
+        out.append((start, end))
+        if end == n_tokens:
+            return out
+        start = end - stride
+
+
+def merge_windows(n_tokens: int, n_tags: int, parts: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
+    """One row of probabilities per token from overlapping windows (start token, probs[len, n_tags]):
+    each token takes the window in which it sits farthest from an edge, where it saw most context."""
+    merged = np.zeros((n_tokens, n_tags), dtype=np.float32)
+    best = np.full(n_tokens, -1, dtype=np.int64)
+    for start, probs in parts:
+        n = len(probs)
+        centrality = np.minimum(np.arange(n), np.arange(n)[::-1])
+        idx = np.arange(start, start + n)
+        take = centrality > best[idx]
+        merged[idx[take]] = probs[take]
+        best[idx[take]] = centrality[take]
+    if (best < 0).any():
+        raise ValueError("windows leave some tokens uncovered")
+    return merged
+
+
+def spans_to_tags(offsets: Sequence[tuple[int, int]], spans: Sequence[Span]) -> list[str]:
+    """BIO tag per token (tokens given by document character offsets)."""
+    tags = ["O"] * len(offsets)
+    for span in spans:
+        inside = [i for i, (s, e) in enumerate(offsets) if e > s and span.start <= s < span.end]
+        for k, i in enumerate(inside):
+            tags[i] = ("B-" if k == 0 else "I-") + span.label
+    return tags
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip edge punctuation; a closing quote or bracket stays when its opener is inside."""
     while True:
         s0, e0 = start, end
@@ -91,7 +133,7 @@ def decode(
     for label, s, e, scores in runs:
         if label == "O":
             continue
-        s, e = _trim(text, *_to_word_bounds(text, s, e))
+        s, e = trim_span(text, *_to_word_bounds(text, s, e))
         score = float(np.mean(scores))
         if e > s and score >= min_score:
             spans.append(Span(s, e, label, score))

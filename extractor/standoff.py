@@ -110,3 +110,21 @@ def load_gold(gold_dir: Path, corpus_dir: Path) -> list[Document]:
 def write_gold(doc: Document, path: Path, annotators: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(to_standoff(doc, annotators), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_authored(folder: Path) -> list[Document]:
+    """Training texts written in the project's own words (annotations/authored/*.jsonl): each
+    line holds its own text and claims with offsets, checked like gold claims."""
+    docs = []
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise AnnotationError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+            meta = {"side": row.get("side"), "genre": row.get("genre", "news report"), "outlet": row.get("outlet"), "path": str(path)}
+            doc = Document(id=row["id"], text=row["text"], meta=meta)
+            docs.append(attach(doc, {"claims": row["claims"], "annotators": ["authored"]}, f"{path}:{n}"))
+    return docs

@@ -1,0 +1,82 @@
+"""The model folder explains itself: weights, tokenizer, the resolved config, the data
+snapshot, metrics, and a model card rendered from those files."""
+from __future__ import annotations
+
+import json
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from . import __version__, labels
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def versions() -> dict[str, str]:
+    import tokenizers
+    import torch
+    import transformers
+
+    return {"readout": __version__, "python": platform.python_version(), "torch": torch.__version__,
+            "transformers": transformers.__version__, "tokenizers": tokenizers.__version__}
+
+
+def save_metadata(out: Path, config: dict, data: dict, train_seconds: float) -> None:
+    (out / "training_config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    write_json(out / "training_config.json", config)
+    write_json(out / "data.json", data)
+    write_json(out / "training.json", {
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "train_seconds": round(train_seconds, 1), "versions": versions(), "labels": labels.VERSION,
+        "tags": list(labels.TAGS),
+    })
+    render_card(out)
+
+
+def render_card(out: Path) -> str:
+    """README.md of a model folder, from its recorded files (metrics.json is written by eval/)."""
+    cfg = json.loads((out / "training_config.json").read_text())
+    data = json.loads((out / "data.json").read_text())
+    run = json.loads((out / "training.json").read_text())
+    metrics = json.loads((out / "metrics.json").read_text()) if (out / "metrics.json").exists() else None
+    lines = [
+        f"# {out.name}: readout claim tagger", "",
+        "Token classification (BIO over COMMITMENT / POSITION / CALL, label set "
+        f"`{run['labels']}`) fine-tuned from `{cfg['base_model']}` (all-MiniLM-L6-v2, 6 layers, 384 hidden).",
+        "", "## Intended use",
+        "Extracting the commitments, positions and calls that Vietnamese and Chinese officials make in",
+        "English-language state-media reports of bilateral meetings, for research. Holder, speaker and",
+        "position links are assigned by rules downstream (`extractor/holders.py`, `extractor/positions.py`).",
+        "", "## Training data",
+        f"- gold documents: {data['gold']['documents']} ({data['gold']['claims']} claims), hash `{data['gold']['hash']}`",
+        f"- authored texts (project's own words): {data['authored']['documents']} ({data['authored']['claims']} claims), hash `{data['authored']['hash']}`",
+        f"- windows: {data['windows']}; label counts: {json.dumps(data['label_counts'])}",
+        "", "## Hyperparameters", "", "| key | value |", "|---|---|",
+        *[f"| {k} | {v} |" for k, v in cfg.items()],
+        "", "## Evaluation",
+    ]
+    if metrics:
+        s = metrics.get("summary", {})
+        lines += [f"Leave-one-article-out cross-validation on the gold set (`{metrics.get('command', 'readout eval')}`):", "",
+                  "| metric | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in s.items()]]
+    else:
+        lines += ["Not evaluated yet: run `readout eval`."]
+    lines += [
+        "", "## Limits",
+        "- Trained on five real articles about three meetings (2022-2024) plus authored text: expect lower",
+        "  scores on other outlets, genres and eras; read the figures against the inter-annotator agreement",
+        "  in `annotations/AGREEMENT.md`.",
+        "- English only; spans never cross sentence boundaries.",
+        "", "## Provenance",
+        f"- trained {run['trained_at']} in {run['train_seconds']} s",
+        f"- versions: {json.dumps(run['versions'])}",
+    ]
+    text = "\n".join(lines) + "\n"
+    (out / "README.md").write_text(text, encoding="utf-8")
+    return text

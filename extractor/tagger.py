@@ -1,0 +1,115 @@
+"""ClaimTagger: a token-classification model over BIO claim tags, applied to whole documents
+in overlapping token windows. Tokenisation, windowing and batching live here; the rules that
+turn scores into spans live in decode.py."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import decode
+from .encoder import quiet_transformers
+from .errors import ModelMissingError, model_missing
+from .types import Claim, Document
+
+
+@dataclass
+class Encoded:
+    """A document's tokens (no special tokens) with their character offsets."""
+    ids: list[int]
+    offsets: list[tuple[int, int]]
+
+
+def encode(tokenizer, texts: Sequence[str]) -> list[Encoded]:
+    enc = tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
+    return [Encoded(ids, [tuple(o) for o in offs]) for ids, offs in zip(enc["input_ids"], enc["offset_mapping"])]
+
+
+def window_inputs(tokenizer, encoded: Encoded, max_length: int, stride: int) -> list[tuple[int, list[int]]]:
+    """(start token, input ids with [CLS]/[SEP]) for each window of a document."""
+    body = max_length - 2
+    return [
+        (s, [tokenizer.cls_token_id, *encoded.ids[s:e], tokenizer.sep_token_id])
+        for s, e in decode.windows(len(encoded.ids), body, min(stride, body - 1))
+    ]
+
+
+def pad_batch(rows: Sequence[Sequence[int]], pad_id: int, labels: Sequence[Sequence[int]] | None = None) -> dict:
+    width = max(len(r) for r in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, :len(r)] = torch.tensor(r)
+        mask[i, :len(r)] = 1
+    batch = {"input_ids": ids, "attention_mask": mask}
+    if labels is not None:
+        lab = torch.full((len(rows), width), -100, dtype=torch.long)
+        for i, l in enumerate(labels):
+            lab[i, :len(l)] = torch.tensor(l)
+        batch["labels"] = lab
+    return batch
+
+
+def weights_id(model_dir: Path) -> str:
+    """The model's identity: a hash of its weights file."""
+    h = hashlib.sha256()
+    with open(model_dir / "model.safetensors", "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:12]
+
+
+class ClaimTagger:
+    def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger"):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.stride = stride
+        self.name = name
+        self.id2label = {int(k): v for k, v in model.config.id2label.items()}
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ClaimTagger":
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        quiet_transformers()
+
+        path = Path(path)
+        if not (path / "config.json").exists() or not (path / "model.safetensors").exists():
+            raise ModelMissingError(model_missing(path))
+        meta = json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
+        model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        return cls(model, tokenizer, meta.get("max_length", 256), meta.get("stride", 64),
+                   name=f"{path.name}@{weights_id(path)}")
+
+    @torch.inference_mode()
+    def token_probs(self, docs: Sequence[Document], batch_size: int = 32) -> list[tuple[Encoded, np.ndarray]]:
+        """Per-token tag probabilities for each document: all windows of all documents are
+        sorted by length and batched together, then merged back per document."""
+        encoded = encode(self.tokenizer, [d.text for d in docs])
+        items = [(d, s, ids) for d, enc in enumerate(encoded) for s, ids in window_inputs(self.tokenizer, enc, self.max_length, self.stride)]
+        order = sorted(range(len(items)), key=lambda i: len(items[i][2]))
+        parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in docs]
+        for b in range(0, len(order), batch_size):
+            chunk = [items[i] for i in order[b:b + batch_size]]
+            batch = pad_batch([ids for _, _, ids in chunk], self.tokenizer.pad_token_id)
+            probs = self.model(**batch).logits.softmax(-1).numpy()
+            for row, (d, start, ids) in zip(probs, chunk):
+                parts[d].append((start, row[1:len(ids) - 1]))  # drop [CLS]/[SEP]
+        n_tags = len(self.id2label)
+        return [(enc, decode.merge_windows(len(enc.ids), n_tags, p) if enc.ids else np.zeros((0, n_tags), np.float32))
+                for enc, p in zip(encoded, parts)]
+
+    def tag(self, docs: Sequence[Document], min_score: float = 0.0) -> list[Document]:
+        """Documents (already segmented) with their claim spans filled in."""
+        out = []
+        for doc, (enc, probs) in zip(docs, self.token_probs(docs)):
+            spans = decode.decode(doc.text, enc.offsets, probs, self.id2label, doc.sentences, min_score)
+            out.append(doc.with_(claims=tuple(Claim(span=s, source=f"model:{self.name}") for s in spans)))
+        return out
