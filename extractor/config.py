@@ -39,6 +39,7 @@ class TaggerConfig:
     corpus_dir: str = "../shared/seeds"
     authored: list[str] = field(default_factory=lambda: ["annotations/authored"])
     output_dir: str = "models/tagger"
+    freeze_embeddings: bool = True
     max_steps: int = -1          # > 0 stops early (tests use a few steps)
 
     def resolve(self, key: str) -> Path:
@@ -53,6 +54,10 @@ class TaggerConfig:
 
 
 def _coerce(name: str, value: Any, typ: type, path: Path | str):
+    if str(typ) == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: `{name}` must be true or false, found {value!r}")
+        return value
     target = {"int": int, "float": float, "str": str}.get(str(typ).replace("<class '", "").replace("'>", ""), None)
     if str(typ).startswith("list"):
         if isinstance(value, str):

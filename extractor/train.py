@@ -71,7 +71,7 @@ def fit(model, tokenizer, examples, config: TaggerConfig, progress: Callable[[in
     total = steps_per_epoch * config.epochs
     if config.max_steps > 0:
         total = min(total, config.max_steps)
-    optim = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.lr, weight_decay=config.weight_decay)
     sched = get_linear_schedule_with_warmup(optim, int(config.warmup_ratio * total), total)
     model.train()
     step = 0
@@ -103,8 +103,12 @@ def new_model(config: TaggerConfig):
     seed_everything(config.seed)
     model = AutoModelForTokenClassification.from_pretrained(
         base, num_labels=len(labels.TAGS), id2label=labels.ID2LABEL, label2id=labels.LABEL2ID,
-        local_files_only=True, use_safetensors=True,
+        local_files_only=True, use_safetensors=True, attn_implementation="eager",
     )
+    if config.freeze_embeddings:
+        # half of MiniLM's weights are the word embeddings: on a few hundred labelled
+        # sentences, updating them costs time and generalises worse
+        model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
     return model, tokenizer
 
 

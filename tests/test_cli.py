@@ -1,0 +1,48 @@
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from tests.conftest import CORPUS
+
+runner = CliRunner()
+
+
+def test_help_does_not_import_torch():
+    code = "import sys, extractor.cli; assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert runner.invoke(app, ["--help"]).exit_code == 0
+
+
+def test_extract_missing_path_is_one_line_error(tmp_path):
+    r = runner.invoke(app, ["extract", str(tmp_path / "nope"), "--out", str(tmp_path / "c.jsonl")])
+    assert r.exit_code == 2 and "nope: no such file or folder" in r.output
+
+
+def test_extract_without_a_model_says_how_to_train(tmp_path):
+    r = runner.invoke(app, ["extract", str(CORPUS), "--out", str(tmp_path / "c.jsonl"), "--model", str(tmp_path / "none")])
+    assert r.exit_code == 2 and "no trained tagger" in r.output and "readout train" in r.output
+
+
+def test_extract_end_to_end_with_a_tiny_model(trained_tiny, tmp_path):
+    out = tmp_path / "claims.jsonl"
+    r = runner.invoke(app, ["extract", str(CORPUS), "--out", str(out), "--model", str(trained_tiny)])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows, "the tiny model was trained to overfit these articles"
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")}
+    for row in rows:
+        for key in ("doc_id", "side", "meeting", "label", "holder", "speaker", "start", "end", "text", "sentence", "positions", "score"):
+            assert key in row
+        assert texts[row["doc_id"]][row["start"]:row["end"]] == row["text"]
+        assert row["label"] in {"COMMITMENT", "POSITION", "CALL"} and row["holder"] in {"vn", "cn", "both"}
+    meta = json.loads((tmp_path / "claims.jsonl.meta.json").read_text())
+    assert meta["documents"] == 2 and meta["claims"] == len(rows) and meta["model"].startswith("tagger@")
+    assert "claims by label and holder" in r.output
+
+
+def test_train_cli_rejects_unknown_config_key(tmp_path):
+    r = runner.invoke(app, ["train", "--set", "learning_rate=1"])
+    assert r.exit_code == 2 and "unknown key(s) learning_rate" in r.output

@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+
+from extractor import labels
+from extractor.decode import decode, merge_windows, spans_to_tags, trim_span, windows
+from extractor.types import Sentence, Span
+
+ID2 = labels.ID2LABEL
+L2I = labels.LABEL2ID
+
+
+def probs_for(tags: list[str], p: float = 0.9) -> np.ndarray:
+    out = np.full((len(tags), len(ID2)), (1 - p) / (len(ID2) - 1), dtype=np.float32)
+    for i, t in enumerate(tags):
+        out[i, L2I[t]] = p
+    return out
+
+
+def word_offsets(text: str) -> list[tuple[int, int]]:
+    import re
+    return [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]", text)]
+
+
+TEXT = "Xi said China will open ports. He urged talks."
+
+
+def test_b_i_run_becomes_one_span_without_final_stop():
+    offs = word_offsets(TEXT)  # Xi said China will open ports . He urged talks .
+    tags = ["O", "O", "O", "B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O", "B-CALL", "I-CALL", "I-CALL"]
+    spans = decode(TEXT, offs, probs_for(tags), ID2)
+    assert [(TEXT[s.start:s.end], s.label) for s in spans] == [("will open ports", "COMMITMENT"), ("urged talks", "CALL")]
+    assert spans[0].score == pytest.approx(0.9)
+
+
+def test_lenient_i_opens_a_span_and_label_change_splits():
+    offs = word_offsets(TEXT)
+    tags = ["O", "O", "O", "I-COMMITMENT", "I-COMMITMENT", "I-POSITION", "O", "O", "O", "O", "O"]
+    spans = decode(TEXT, offs, probs_for(tags), ID2)
+    assert [(TEXT[s.start:s.end], s.label) for s in spans] == [("will open", "COMMITMENT"), ("ports", "POSITION")]
+
+
+def test_spans_never_cross_a_sentence_end():
+    offs = word_offsets(TEXT)
+    tags = ["O"] * 3 + ["B-CALL"] + ["I-CALL"] * 7
+    sents = [Sentence(0, 30), Sentence(31, len(TEXT))]
+    spans = decode(TEXT, offs, probs_for(tags), ID2, sents)
+    assert [TEXT[s.start:s.end] for s in spans] == ["will open ports", "He urged talks"]
+
+
+def test_subword_tagged_apart_is_widened_to_its_word():
+    text = "They support cooperation"
+    offs = [(0, 4), (5, 12), (13, 18), (18, 24)]  # "cooper" "ation" as two pieces
+    tags = ["O", "B-POSITION", "I-POSITION", "O"]
+    spans = decode(text, offs, probs_for(tags), ID2)
+    assert [text[s.start:s.end] for s in spans] == ["support cooperation"]
+
+
+def test_special_tokens_empty_text_and_trailing_whitespace():
+    assert decode("", [], np.zeros((0, len(ID2))), ID2) == []
+    text = "will act   "
+    offs = [(0, 0), (0, 4), (5, 8), (0, 0)]
+    spans = decode(text, offs, probs_for(["B-CALL", "B-COMMITMENT", "I-COMMITMENT", "B-CALL"]), ID2)
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 8, "COMMITMENT")]
+
+
+def test_min_score_drops_unsure_spans():
+    offs = word_offsets(TEXT)
+    tags = ["O", "O", "O", "B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O", "O", "O", "O", "O"]
+    assert decode(TEXT, offs, probs_for(tags, 0.5), ID2, min_score=0.6) == []
+
+
+def test_trim_keeps_balanced_quotes_and_brackets():
+    for raw, want in [("“will act,”", "will act"), ("law (UNCLOS)", "law (UNCLOS)"),
+                      ("of “comrades and brothers”", "of “comrades and brothers”"), ("opposes it. ", "opposes it")]:
+        s, e = trim_span(raw, 0, len(raw))
+        assert raw[s:e] == want
+
+
+def test_windows_cover_everything_with_stride():
+    assert windows(5, 10, 2) == [(0, 5)]
+    w = windows(25, 10, 3)
+    assert w[0] == (0, 10) and w[-1][1] == 25
+    assert all(b[0] == a[1] - 3 for a, b in zip(w, w[1:]))
+    with pytest.raises(ValueError):
+        windows(25, 3, 3)
+
+
+def test_merge_windows_prefers_the_most_central_window():
+    a = np.zeros((6, 2), np.float32); a[:, 0] = 1     # tokens 0..5 say tag 0
+    b = np.zeros((6, 2), np.float32); b[:, 1] = 1     # tokens 4..9 say tag 1
+    merged = merge_windows(10, 2, [(0, a), (4, b)])
+    # token 4: position 4 of a (edge distance 1) vs position 0 of b (0) -> a; token 5: a at edge -> b
+    assert merged[:5, 0].tolist() == [1, 1, 1, 1, 1] and merged[5:, 1].tolist() == [1, 1, 1, 1, 1]
+    with pytest.raises(ValueError):
+        merge_windows(12, 2, [(0, a), (4, b)])
+
+
+def test_spans_to_tags_roundtrip_through_decode():
+    offs = word_offsets(TEXT)
+    spans = [Span(14, 29, "COMMITMENT"), Span(34, 45, "CALL")]
+    tags = spans_to_tags(offs, spans)
+    assert tags[3:7] == ["B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O"]
+    back = decode(TEXT, offs, probs_for(tags), ID2)
+    assert [(s.start, s.end, s.label) for s in back] == [(s.start, s.end, s.label) for s in spans]

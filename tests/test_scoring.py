@@ -1,0 +1,58 @@
+import re
+
+from seqeval.metrics import f1_score, precision_score, recall_score
+
+from extractor import scoring
+from extractor.decode import spans_to_tags
+from extractor.types import Claim, Span
+
+TEXT = "Xi said China will open ports and he urged talks while Chinh firmly supports peace today"
+OFFS = [(m.start(), m.end()) for m in re.finditer(r"\S+", TEXT)]
+
+
+def c(start, end, label, holder="cn"):
+    return Claim(Span(start, end, label), holder)
+
+
+def spans(*words_label):
+    """Claims from (first word, last word, label) word indices."""
+    return [c(OFFS[a][0], OFFS[b][1], lab, h) for a, b, lab, h in words_label]
+
+
+GOLD = spans((3, 5, "COMMITMENT", "cn"), (8, 9, "CALL", "cn"), (12, 14, "POSITION", "vn"))
+PRED = spans((3, 5, "COMMITMENT", "cn"), (8, 10, "CALL", "vn"), (13, 14, "POSITION", "vn"), (0, 1, "POSITION", "cn"))
+
+
+def test_strict_matches_seqeval_on_the_same_spans():
+    ours = scoring.score([(GOLD, PRED)], "strict", holder=False).overall
+    y_true = [spans_to_tags(OFFS, [g.span for g in GOLD])]
+    y_pred = [spans_to_tags(OFFS, [p.span for p in PRED])]
+    assert round(ours.precision, 6) == round(precision_score(y_true, y_pred), 6)
+    assert round(ours.recall, 6) == round(recall_score(y_true, y_pred), 6)
+    assert round(ours.f1, 6) == round(f1_score(y_true, y_pred), 6)
+
+
+def test_overlap_and_holder_schemes():
+    assert (scoring.score([(GOLD, PRED)], "strict", False).overall.tp) == 1
+    ov = scoring.score([(GOLD, PRED)], "overlap", False).overall
+    assert (ov.tp, ov.fp, ov.fn) == (3, 1, 0)
+    ovh = scoring.score([(GOLD, PRED)], "overlap", True).overall
+    assert (ovh.tp, ovh.fp, ovh.fn) == (2, 2, 1)  # the CALL's holder differs
+    acc, n = scoring.holder_accuracy([(GOLD, PRED)])
+    assert n == 3 and acc == 2 / 3
+
+
+def test_matching_is_one_to_one_and_returns_indices():
+    gold = [c(0, 10, "CALL")]
+    pred = [c(0, 4, "CALL"), c(5, 10, "CALL")]
+    assert scoring.match(gold, pred, "overlap") == [(0, 1)]  # the larger overlap wins
+    s = scoring.score([(gold, pred)], "overlap", False).overall
+    assert (s.tp, s.fp, s.fn) == (1, 1, 0)
+
+
+def test_position_counts_on_matched_claims():
+    from extractor.types import PositionLink
+    g = [Claim(Span(0, 5, "CALL"), positions=(PositionLink("unclos"), PositionLink("one_china")))]
+    p = [Claim(Span(1, 5, "POSITION"), positions=(PositionLink("unclos"), PositionLink("four_goods")))]
+    pc = scoring.position_counts([(g, p)])
+    assert (pc.tp, pc.fp, pc.fn) == (1, 1, 1)

@@ -1,0 +1,100 @@
+import json
+
+import pytest
+
+from extractor.errors import AnnotationError
+from extractor.standoff import attach, load_authored, load_gold, read_standoff, to_standoff
+from tests.conftest import CORPUS, STANDOFF
+
+
+def _copy(tmp_path, mutate=None, text_mutate=None):
+    gold = tmp_path / "gold"; corpus = tmp_path / "corpus"
+    gold.mkdir(parents=True); corpus.mkdir()
+    for p in CORPUS.glob("*.txt"):
+        t = p.read_text(encoding="utf-8")
+        (corpus / p.name).write_text(text_mutate(p.name, t) if text_mutate else t, encoding="utf-8")
+    for p in STANDOFF.glob("*.json"):
+        data = json.loads(p.read_text())
+        if mutate:
+            mutate(p.stem, data)
+        (gold / p.name).write_text(json.dumps(data))
+    return gold, corpus
+
+
+def test_fixtures_load_and_every_span_checks(gold_docs):
+    assert [d.id for d in gold_docs] == ["alpha", "beta"]
+    assert sum(len(d.claims) for d in gold_docs) == 8
+    first = gold_docs[0].claims[0]
+    assert gold_docs[0].slice(first).startswith("consistently pursues the one-China policy")
+    assert first.source == "gold:fixture" and first.holder == "vn" and first.position_ids == ("one_china",)
+
+
+def test_standoff_roundtrip(gold_docs):
+    for doc in gold_docs:
+        data = to_standoff(doc, ["fixture"])
+        assert "text" not in json.dumps(data).lower().replace('"text', "")  # no article text stored
+        again = attach(doc.with_(claims=()), data, "roundtrip")
+        assert again.claims == doc.claims
+
+
+def test_wrong_offset_is_caught(tmp_path):
+    def shift(stem, data):
+        data["claims"][0]["start"] += 2
+    gold, corpus = _copy(tmp_path, shift)
+    with pytest.raises(AnnotationError, match=r"alpha: claim \d+-\d+ has checksum"):
+        load_gold(gold, corpus)
+
+
+def test_offset_outside_text_is_caught(tmp_path):
+    def past(stem, data):
+        data["claims"][0]["end"] = 10_000
+    gold, corpus = _copy(tmp_path, past)
+    with pytest.raises(AnnotationError, match="outside the text"):
+        load_gold(gold, corpus)
+
+
+def test_unknown_label_is_caught(tmp_path):
+    def bad_label(stem, data):
+        data["claims"][0]["label"] = "PROMISE"
+    gold, corpus = _copy(tmp_path, bad_label)
+    with pytest.raises(AnnotationError, match="unknown label 'PROMISE'; expected one of COMMITMENT, POSITION, CALL"):
+        load_gold(gold, corpus)
+
+
+def test_unknown_position_and_holder_are_caught(tmp_path):
+    def bad_pos(stem, data):
+        data["claims"][0]["positions"] = ["two_chinas"]
+    gold, corpus = _copy(tmp_path, bad_pos)
+    with pytest.raises(AnnotationError, match="unknown position id.*two_chinas"):
+        load_gold(gold, corpus)
+
+    def bad_holder(stem, data):
+        data["claims"][1]["holder"] = "us"
+    gold, corpus = _copy(tmp_path / "h", bad_holder)
+    with pytest.raises(AnnotationError, match="unknown holder 'us'"):
+        load_gold(gold, corpus)
+
+
+def test_changed_document_is_caught(tmp_path):
+    gold, corpus = _copy(tmp_path, text_mutate=lambda name, t: t.replace("Tuesday", "Wednesday"))
+    with pytest.raises(AnnotationError, match="has changed since it was annotated"):
+        load_gold(gold, corpus)
+
+
+def test_wrong_format_is_caught(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text(json.dumps({"format": "other"}))
+    with pytest.raises(AnnotationError, match="format 'other'"):
+        read_standoff(p)
+
+
+def test_project_gold_set_and_authored_texts_validate():
+    """The shipped hand-labelled set and authored texts pass every check."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    seeds = root.parent / "shared" / "seeds"
+    if seeds.exists():
+        docs = load_gold(root / "annotations" / "gold", seeds)
+        assert len(docs) == 5 and all(d.claims for d in docs)
+    authored = load_authored(root / "annotations" / "authored")
+    assert len(authored) >= 80 and sum(len(d.claims) for d in authored) > 300
