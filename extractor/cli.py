@@ -124,6 +124,118 @@ def eval_(
     typer.echo(f"wrote {path}")
 
 
+def _claimed_documents(inputs: list[Path], model: Optional[Path], side=None, meeting=None):
+    """Load and extract every input document (reads them all: a report needs whole meetings)."""
+    from .articles import Failure, iter_documents
+    from .pipeline import annotate
+    from .tagger import ClaimTagger
+
+    tagger = ClaimTagger.load(_model_dir(model))
+    docs = []
+    for item in iter_documents(inputs, side=side, meeting=meeting):
+        if isinstance(item, Failure):
+            typer.echo(f"error: {item.message}", err=True)
+        else:
+            docs.append(item)
+    return annotate(docs, tagger) if docs else [], tagger.name
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="account A: a .txt file, or a doc id of --corpus")],
+    b: Annotated[str, typer.Argument(help="account B: a .txt file, or a doc id of --corpus")],
+    corpus: Annotated[Optional[Path], typer.Option(help="corpus in which A and B are doc ids")] = None,
+    json_: Annotated[Optional[Path], typer.Option("--json", help="write the comparison as JSON")] = None,
+    html: Annotated[Optional[Path], typer.Option(help="write a self-contained HTML report")] = None,
+    md: Annotated[Optional[Path], typer.Option(help="write a Markdown report")] = None,
+    model: Annotated[Optional[Path], typer.Option(help="trained tagger folder")] = None,
+):
+    """Align the claims of two accounts and report what both, or only one, reported."""
+    from .errors import ReadoutError
+
+    try:
+        from .compare import Embedder
+        from .framing import compare_pair, headline, write_outputs
+
+        if corpus is None:
+            for p in (a, b):
+                if not Path(p).exists():
+                    fail(f"{p}: no such file (give --corpus to name documents by id)")
+            docs, name = _claimed_documents([Path(a), Path(b)], model)
+        else:
+            everything, name = _claimed_documents([corpus], model)
+            by_id = {d.id: d for d in everything}
+            for key in (a, b):
+                if key not in by_id:
+                    fail(f"{corpus}: no document with id {key!r}; ids: {', '.join(sorted(by_id))}")
+            docs = [by_id[a], by_id[b]]
+        if len(docs) != 2:
+            fail("both accounts must be readable documents")
+        report = compare_pair(docs[0], docs[1], Embedder(), name)
+        write_outputs({"json": json_, "html": html, "md": md}, None, [report], [(docs[0], docs[1])])
+    except ReadoutError as e:
+        fail(str(e))
+    if not (json_ or html or md):
+        _print_comparison(report)
+    else:
+        typer.echo(" ".join(f"{k}={v}" for k, v in headline(report).items()))
+
+
+def _print_comparison(report: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    a, b = report["a"], report["b"]
+    console.print(f"[bold]A[/] {a['doc_id']} ({a.get('side')}, {a.get('outlet')})  [bold]B[/] {b['doc_id']} ({b.get('side')}, {b.get('outlet')})")
+    t = Table(title="what both reported")
+    for col in ("A", "B", "sim", "differences"):
+        t.add_column(col)
+    for row in report["aligned"]:
+        d = row["differences"]
+        diffs = [f"label {d['label']['a']}->{d['label']['b']}" if d["label"] else "",
+                 f"holder {d['holder']['a']}->{d['holder']['b']}" if d["holder"] else "",
+                 ("only A: " + ", ".join(d["positions_only_a"] + d["intensifiers_only_a"])) if d["positions_only_a"] or d["intensifiers_only_a"] else "",
+                 ("only B: " + ", ".join(d["positions_only_b"] + d["intensifiers_only_b"])) if d["positions_only_b"] or d["intensifiers_only_b"] else ""]
+        t.add_row(f"{row['a']['label']}/{row['a']['holder']}: {row['a']['text']}", f"{row['b']['label']}/{row['b']['holder']}: {row['b']['text']}",
+                  f"{row['similarity']:.2f}", "; ".join(x for x in diffs if x))
+    console.print(t)
+    for key, title in (("only_a", "only in A"), ("only_b", "only in B")):
+        t = Table(title=title)
+        t.add_column("label"); t.add_column("holder"); t.add_column("claim")
+        for c in report[key]:
+            t.add_row(c["label"], str(c["holder"]), c["text"])
+        console.print(t)
+    p = report["positions"]
+    console.print(f"positions in both: {', '.join(p['both']) or '-'}; only A: {', '.join(p['only_a']) or '-'}; only B: {', '.join(p['only_b']) or '-'}")
+
+
+@app.command()
+def report(
+    inputs: Annotated[list[Path], typer.Argument(help="corpus: folders of .txt with manifest.jsonl, or corpus files")],
+    out: Annotated[Path, typer.Option(help="folder for reports/<meeting>/report.{html,md,json} and index.html")] = Path("reports"),
+    model: Annotated[Optional[Path], typer.Option(help="trained tagger folder")] = None,
+):
+    """Framing reports for every meeting with accounts from both sides."""
+    from .errors import ReadoutError
+
+    for p in inputs:
+        if not p.exists():
+            fail(f"{p}: no such file or folder")
+    try:
+        from .compare import Embedder
+        from .framing import meeting_reports
+
+        docs, name = _claimed_documents(inputs, model)
+        rows = meeting_reports(docs, out, Embedder(), name)
+    except ReadoutError as e:
+        fail(str(e))
+    for r in rows:
+        typer.echo(f"{r['meeting']}: {r['comparisons']} comparison(s), {r['aligned']} aligned, "
+                   f"{r['only_a']} only VN, {r['only_b']} only CN{' - ' + r['note'] if r['note'] else ''}")
+    typer.echo(f"wrote {out / 'index.html'}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -1,0 +1,206 @@
+"""Align the claims of two accounts of a meeting and name their framing differences.
+
+`encode` is the only function that touches sentence-transformers; `align`, `differences`,
+`coverage` and `balance` are pure functions over arrays and Claims, testable with
+hand-made vectors.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .config import load_yaml
+from .types import Claim, Document
+
+
+@dataclass(frozen=True)
+class Alignment:
+    a: int            # index into the claims of account A
+    b: int            # index into the claims of account B
+    similarity: float
+
+
+def compare_settings() -> dict:
+    cfg = dict(load_yaml("compare.yaml"))
+    known = {"encoder", "threshold", "second_match_margin", "intensifiers", "hedges"}
+    unknown = set(cfg) - known
+    if unknown:
+        from .errors import ConfigError
+        raise ConfigError(f"configs/compare.yaml: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    return cfg
+
+
+class Embedder:
+    """sentence-transformers over the packaged encoder, with an in-memory cache by text."""
+
+    def __init__(self, name: str | None = None):
+        from sentence_transformers import SentenceTransformer
+
+        from .encoder import encoder_path, quiet_transformers
+
+        quiet_transformers()
+        path = encoder_path(name or compare_settings()["encoder"])
+        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        todo = sorted({k: t for k, t in zip(keys, texts) if k not in self.cache}.items())
+        if todo:
+            vecs = self.model.encode([t for _, t in todo], normalize_embeddings=True, convert_to_numpy=True, batch_size=64)
+            self.cache.update({k: v for (k, _), v in zip(todo, vecs)})
+        dim = self.model.get_embedding_dimension()
+        return np.stack([self.cache[k] for k in keys]) if keys else np.zeros((0, dim), np.float32)
+
+
+def align(sim: np.ndarray, threshold: float, second_margin: float | None = None) -> list[Alignment]:
+    """One-to-one assignment maximising total similarity (Hungarian), keeping pairs at or above
+    the threshold; then a claim left unaligned may join its best counterpart if that
+    similarity clears threshold + second_margin (one claim covering two of the other side)."""
+    from scipy.optimize import linear_sum_assignment
+
+    if sim.size == 0:
+        return []
+    rows, cols = linear_sum_assignment(-sim)
+    pairs = [Alignment(int(i), int(j), float(sim[i, j])) for i, j in zip(rows, cols) if sim[i, j] >= threshold]
+    if second_margin is not None:
+        # a claim left over may join its best counterpart, which then covers two claims at most
+        bar = threshold + second_margin
+        partners_a = Counter(p.a for p in pairs)
+        partners_b = Counter(p.b for p in pairs)
+        extra = []
+        for i in range(sim.shape[0]):
+            j = int(sim[i].argmax())
+            if not partners_a[i] and partners_b[j] == 1 and sim[i, j] >= bar:
+                extra.append(Alignment(i, j, float(sim[i, j])))
+                partners_a[i] += 1; partners_b[j] += 1
+        for j in range(sim.shape[1]):
+            i = int(sim[:, j].argmax())
+            if not partners_b[j] and partners_a[i] == 1 and sim[i, j] >= bar:
+                extra.append(Alignment(i, j, float(sim[i, j])))
+                partners_a[i] += 1; partners_b[j] += 1
+        pairs += extra
+    return sorted(pairs, key=lambda p: (p.a, p.b))
+
+
+def _terms(text: str, words: list[str]) -> set[str]:
+    low = text.lower()
+    return {w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)}
+
+
+def prominence(doc: Document, claim: Claim) -> dict:
+    """Where the claim sits: its rank among the document's claims and its relative offset."""
+    rank = sorted((c.start for c in doc.claims)).index(claim.start) if claim in doc.claims else None
+    return {"rank": rank, "of": len(doc.claims), "relative_offset": round(claim.start / max(1, len(doc.text)), 3)}
+
+
+def differences(doc_a: Document, a: Claim, doc_b: Document, b: Claim, settings: dict | None = None) -> dict:
+    """The framing differences a researcher looks for in one aligned pair."""
+    settings = settings or compare_settings()
+    ta, tb = doc_a.slice(a), doc_b.slice(b)
+    ia, ib = _terms(ta, settings["intensifiers"]), _terms(tb, settings["intensifiers"])
+    ha, hb = _terms(ta, settings["hedges"]), _terms(tb, settings["hedges"])
+    pa, pb = set(a.position_ids), set(b.position_ids)
+    out = {
+        "label": {"a": a.label, "b": b.label} if a.label != b.label else None,
+        "holder": {"a": a.holder, "b": b.holder} if a.holder != b.holder else None,
+        "positions_only_a": sorted(pa - pb),
+        "positions_only_b": sorted(pb - pa),
+        "intensifiers_only_a": sorted(ia - ib),
+        "intensifiers_only_b": sorted(ib - ia),
+        "hedges_only_a": sorted(ha - hb),
+        "hedges_only_b": sorted(hb - ha),
+        "prominence": {"a": prominence(doc_a, a), "b": prominence(doc_b, b)},
+    }
+    return out
+
+
+def coverage(doc_a: Document, doc_b: Document) -> dict:
+    """Which canonical positions each account mentions, and by which holders."""
+    def by_position(doc):
+        out: dict[str, set[str]] = {}
+        for c in doc.claims:
+            for pid in c.position_ids:
+                out.setdefault(pid, set()).add(c.holder or "?")
+        return out
+    pa, pb = by_position(doc_a), by_position(doc_b)
+    return {
+        "both": sorted(set(pa) & set(pb)),
+        "only_a": sorted(set(pa) - set(pb)),
+        "only_b": sorted(set(pb) - set(pa)),
+        "matrix": {pid: {"a": sorted(pa.get(pid, ())), "b": sorted(pb.get(pid, ()))} for pid in sorted(set(pa) | set(pb))},
+    }
+
+
+def balance(doc: Document) -> dict:
+    """Whose voice the account carries: claims per holder and the share of sentences with a
+    claim of each holder."""
+    claims = Counter(c.holder or "?" for c in doc.claims)
+    n = max(1, len(doc.sentences))
+    share = {}
+    for holder in claims:
+        sents = {doc.sentence_of(c.start) for c in doc.claims if (c.holder or "?") == holder}
+        share[holder] = round(len(sents - {None}) / n, 3)
+    return {"claims": dict(sorted(claims.items())), "sentence_share": dict(sorted(share.items())), "sentences": len(doc.sentences)}
+
+
+def similarity_matrix(emb_a: np.ndarray, emb_b: np.ndarray) -> np.ndarray:
+    """Cosine similarity of unit vectors."""
+    return emb_a @ emb_b.T if len(emb_a) and len(emb_b) else np.zeros((len(emb_a), len(emb_b)), np.float32)
+
+
+_CLAUSE_SPLIT = re.compile(r",|;| and | so as to | while | as well as ")
+
+
+def clauses(text: str) -> list[str]:
+    """A claim cut at commas and coordinators into parts of three words or more."""
+    parts = [p.strip() for p in _CLAUSE_SPLIT.split(text) if len(p.split()) >= 3]
+    return parts or [text]
+
+
+def claim_similarity(whole_a: np.ndarray, whole_b: np.ndarray,
+                     parts_a: list[np.ndarray], parts_b: list[np.ndarray]) -> np.ndarray:
+    """Mean of whole-claim similarity and best clause-to-clause similarity. Long claims list
+    several points; the clause term lets one shared point count, the whole term keeps
+    two claims that only share a stock phrase apart. Chosen on the gold alignments
+    (eval/alignment.py prints the alternatives)."""
+    whole = similarity_matrix(whole_a, whole_b)
+    best = np.zeros_like(whole)
+    for i, pa in enumerate(parts_a):
+        for j, pb in enumerate(parts_b):
+            best[i, j] = float((pa @ pb.T).max())
+    return (whole + best) / 2
+
+
+def embed_claims(embedder: "Embedder", texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Whole-claim and per-clause embeddings, in one encoder call."""
+    parts = [clauses(t) for t in texts]
+    flat = embedder.encode(texts + [p for ps in parts for p in ps])
+    whole, rest, out, k = flat[:len(texts)], flat[len(texts):], [], 0
+    for ps in parts:
+        out.append(rest[k:k + len(ps)])
+        k += len(ps)
+    return whole, out
+
+
+def document_similarity(doc_a: Document, doc_b: Document, embedder: "Embedder") -> np.ndarray:
+    wa, pa = embed_claims(embedder, [doc_a.slice(c) for c in doc_a.claims])
+    wb, pb = embed_claims(embedder, [doc_b.slice(c) for c in doc_b.claims])
+    return claim_similarity(wa, wb, pa, pb)
+
+
+@lru_cache(maxsize=1)
+def _default_embedder() -> Embedder:
+    return Embedder()
+
+
+def align_documents(doc_a: Document, doc_b: Document, embedder: Embedder | None = None,
+                    settings: dict | None = None) -> list[Alignment]:
+    settings = settings or compare_settings()
+    sim = document_similarity(doc_a, doc_b, embedder or _default_embedder())
+    return align(sim, settings["threshold"], settings.get("second_match_margin"))

@@ -1,0 +1,159 @@
+"""Framing reports: plain data first (the JSON contract), then Markdown and HTML renderings.
+
+JSON keys: a, b (document info), aligned ({a, b, similarity, differences} with full claims),
+only_a, only_b (claims), positions ({both, only_a, only_b, matrix}), balance, provenance.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .compare import Alignment, balance, compare_settings, coverage, differences
+from .positions import catalogue
+from .types import Document, claim_record
+
+DOC_KEYS = ("side", "outlet", "date", "meeting", "genre")
+
+
+def doc_info(doc: Document) -> dict:
+    return {"doc_id": doc.id, **{k: doc.meta.get(k) for k in DOC_KEYS}}
+
+
+def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], model: str | None = None) -> dict:
+    settings = compare_settings()
+    aligned_a, aligned_b = {p.a for p in alignments}, {p.b for p in alignments}
+    return {
+        "a": doc_info(doc_a),
+        "b": doc_info(doc_b),
+        "aligned": [
+            {"a": claim_record(doc_a, doc_a.claims[p.a]), "b": claim_record(doc_b, doc_b.claims[p.b]),
+             "similarity": round(p.similarity, 4),
+             "differences": differences(doc_a, doc_a.claims[p.a], doc_b, doc_b.claims[p.b], settings)}
+            for p in alignments
+        ],
+        "only_a": [claim_record(doc_a, c) for i, c in enumerate(doc_a.claims) if i not in aligned_a],
+        "only_b": [claim_record(doc_b, c) for i, c in enumerate(doc_b.claims) if i not in aligned_b],
+        "positions": coverage(doc_a, doc_b),
+        "balance": {"a": balance(doc_a), "b": balance(doc_b)},
+        "provenance": {"readout_version": __version__, "claims_model": model, "encoder": settings["encoder"],
+                       "threshold": settings["threshold"],
+                       "generated": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+    }
+
+
+def headline(report: dict) -> dict:
+    """The figures the index page shows for one comparison."""
+    return {"aligned": len(report["aligned"]), "only_a": len(report["only_a"]), "only_b": len(report["only_b"]),
+            "positions_both": len(report["positions"]["both"]),
+            "positions_only_a": len(report["positions"]["only_a"]),
+            "positions_only_b": len(report["positions"]["only_b"])}
+
+
+def text_segments(doc: Document, prefix: str, pair_of: dict[int, list[str]]) -> list[dict]:
+    """The article cut into plain pieces and claim pieces, for highlighting (escaped by the template)."""
+    out, pos = [], 0
+    for i, c in enumerate(sorted(doc.claims, key=lambda c: c.start)):
+        if c.start < pos:
+            continue
+        out.append({"text": doc.text[pos:c.start]})
+        idx = doc.claims.index(c)
+        out.append({"text": doc.slice(c), "claim": f"{prefix}{idx}", "label": c.label, "holder": c.holder,
+                    "pairs": " ".join(pair_of.get(idx, []))})
+        pos = c.end
+    out.append({"text": doc.text[pos:]})
+    return out
+
+
+def _env():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("extractor", "templates"),
+                       autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render_markdown(meeting: str | None, comparisons: list[dict], notes: list[str] = ()) -> str:
+    env = _env()
+    env.autoescape = False
+    return env.get_template("report.md.j2").render(meeting=meeting, comparisons=comparisons, notes=notes,
+                                                     names={k: v["name"] for k, v in catalogue().items()})
+
+
+def render_html(meeting: str | None, comparisons: list[dict], docs: list[tuple[Document, Document]], notes: list[str] = ()) -> str:
+    views = []
+    for i, (report, (da, db)) in enumerate(zip(comparisons, docs)):
+        pair_a, pair_b = {}, {}
+        for k, row in enumerate(report["aligned"]):
+            ia = next(j for j, c in enumerate(da.claims) if c.start == row["a"]["start"] and c.end == row["a"]["end"])
+            ib = next(j for j, c in enumerate(db.claims) if c.start == row["b"]["start"] and c.end == row["b"]["end"])
+            pair_a.setdefault(ia, []).append(f"c{i}p{k}")
+            pair_b.setdefault(ib, []).append(f"c{i}p{k}")
+        views.append({"report": report, "seg_a": text_segments(da, f"c{i}a", pair_a), "seg_b": text_segments(db, f"c{i}b", pair_b)})
+    return _env().get_template("report.html.j2").render(meeting=meeting, views=views, notes=notes,
+                                                         names={k: v["name"] for k, v in catalogue().items()})
+
+
+def render_index(rows: list[dict]) -> str:
+    return _env().get_template("index.html.j2").render(rows=rows)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def compare_pair(doc_a: Document, doc_b: Document, embedder, model: str | None = None) -> dict:
+    """Both documents must carry their claims already."""
+    from .compare import align_documents
+
+    return build_report(doc_a, doc_b, align_documents(doc_a, doc_b, embedder), model)
+
+
+def write_outputs(report_dir_or_files: dict[str, Path | None], meeting: str | None, comparisons: list[dict],
+                  docs: list[tuple[Document, Document]], notes: list[str] = ()) -> None:
+    import json
+
+    if report_dir_or_files.get("json"):
+        payload = comparisons[0] if len(comparisons) == 1 and meeting is None else {"meeting": meeting, "notes": list(notes), "comparisons": comparisons}
+        write_atomic(report_dir_or_files["json"], json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    if report_dir_or_files.get("md"):
+        write_atomic(report_dir_or_files["md"], render_markdown(meeting, comparisons, notes))
+    if report_dir_or_files.get("html"):
+        write_atomic(report_dir_or_files["html"], render_html(meeting, comparisons, docs, notes))
+
+
+def meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None = None) -> list[dict]:
+    """reports/<meeting>/report.{html,md,json} for every meeting, and reports/index.html.
+    Each Vietnamese-source account is compared with each Chinese-source one; a meeting with
+    one side only gets a report that says so."""
+    import re
+
+    meetings: dict[str, list[Document]] = {}
+    for d in docs:
+        meetings.setdefault(d.meta.get("meeting") or "(no meeting)", []).append(d)
+    rows = []
+    for meeting, group in sorted(meetings.items()):
+        vn = [d for d in group if d.meta.get("side") == "vn"]
+        cn = [d for d in group if d.meta.get("side") == "cn"]
+        pairs = [(a, b) for a in vn for b in cn]
+        notes = []
+        if not pairs:
+            sides = sorted({d.meta.get("side") or "unknown" for d in group})
+            notes.append(f"Only {' and '.join(sides)}-side accounts of this meeting are in the corpus "
+                         f"({', '.join(d.id for d in group)}): nothing to compare.")
+        comparisons = [compare_pair(a, b, embedder, model) for a, b in pairs]
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", meeting).strip("-") or "meeting"
+        folder = out_dir / slug
+        write_outputs({"json": folder / "report.json", "md": folder / "report.md", "html": folder / "report.html"},
+                      meeting, comparisons, pairs, notes)
+        figures = [headline(c) for c in comparisons]
+        rows.append({"meeting": meeting, "href": f"{slug}/report.html", "vn": len(vn), "cn": len(cn),
+                     "comparisons": len(comparisons), "note": notes[0] if notes else "",
+                     **{k: sum(f[k] for f in figures) for k in ("aligned", "only_a", "only_b", "positions_both",
+                                                                 "positions_only_a", "positions_only_b")}})
+    write_atomic(out_dir / "index.html", render_index(rows))
+    return rows

@@ -1,0 +1,67 @@
+import numpy as np
+
+from extractor.compare import align, balance, claim_similarity, clauses, coverage, differences
+from extractor.segment import segment
+from extractor.types import Claim, Document, PositionLink, Span
+
+
+def test_align_is_one_to_one_above_threshold():
+    sim = np.array([[0.9, 0.2, 0.1],
+                    [0.3, 0.8, 0.7],
+                    [0.1, 0.2, 0.3]])
+    pairs = align(sim, threshold=0.5)
+    assert [(p.a, p.b) for p in pairs] == [(0, 0), (1, 1)]
+    assert pairs[0].similarity == 0.9
+
+
+def test_second_match_lets_one_claim_cover_two_at_most():
+    sim = np.array([[0.9, 0.75, 0.72],
+                    [0.1, 0.2, 0.1]])
+    pairs = align(sim, threshold=0.5, second_margin=0.2)
+    assert [(p.a, p.b) for p in pairs] == [(0, 0), (0, 1)]  # (0, 2) would be a third partner
+    assert align(np.zeros((0, 3)), 0.5) == []
+
+
+def test_claim_similarity_uses_the_best_clause():
+    whole_a = np.array([[1.0, 0.0]]); whole_b = np.array([[0.0, 1.0]])
+    parts_a = [np.array([[1.0, 0.0], [0.0, 1.0]])]; parts_b = [np.array([[0.0, 1.0]])]
+    assert claim_similarity(whole_a, whole_b, parts_a, parts_b)[0, 0] == 0.5
+    assert clauses("expand trade, deepen rail links and open new border gates") == [
+        "deepen rail links", "open new border gates"]  # "expand trade" has two words only
+
+
+def _doc(id_, side, text, specs):
+    claims = []
+    for phrase, label, holder, pos in specs:
+        s = text.index(phrase)
+        claims.append(Claim(Span(s, s + len(phrase), label), holder, None, tuple(PositionLink(p) for p in pos)))
+    return segment(Document(id_, text, {"side": side, "meeting": "m", "outlet": f"{side} outlet", "date": "2030-01-01"},
+                            claims=tuple(claims)))
+
+
+VN = _doc("vn1", "vn",
+          "The two sides agreed to expand rail links. Chinh said Vietnam firmly pursues the one-China policy. "
+          "Chinh urged restraint at sea.",
+          [("agreed to expand rail links", "COMMITMENT", "both", ["economic_cooperation"]),
+           ("firmly pursues the one-China policy", "POSITION", "vn", ["one_china"]),
+           ("urged restraint at sea", "CALL", "vn", ["maritime_differences"])])
+CN = _doc("cn1", "cn",
+          "Li said China will expand rail links. Chinh said Vietnam pursues the one-China policy.",
+          [("will expand rail links", "COMMITMENT", "cn", ["economic_cooperation"]),
+           ("pursues the one-China policy", "POSITION", "vn", ["one_china"])])
+
+
+def test_differences_name_label_holder_and_intensifier_changes():
+    d = differences(VN, VN.claims[0], CN, CN.claims[0])
+    assert d["holder"] == {"a": "both", "b": "cn"} and d["label"] is None
+    d = differences(VN, VN.claims[1], CN, CN.claims[1])
+    assert d["intensifiers_only_a"] == ["firmly"] and d["holder"] is None
+    assert d["prominence"]["a"] == {"rank": 1, "of": 3, "relative_offset": round(VN.claims[1].start / len(VN.text), 3)}
+
+
+def test_coverage_and_balance():
+    cov = coverage(VN, CN)
+    assert cov["both"] == ["economic_cooperation", "one_china"] and cov["only_a"] == ["maritime_differences"]
+    assert cov["matrix"]["economic_cooperation"] == {"a": ["both"], "b": ["cn"]}
+    bal = balance(VN)
+    assert bal["claims"] == {"both": 1, "vn": 2} and bal["sentence_share"] == {"both": 0.333, "vn": 0.667}

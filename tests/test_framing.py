@@ -1,0 +1,103 @@
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extractor.framing import build_report, meeting_reports, render_markdown, write_outputs
+from extractor.compare import Alignment
+from tests.test_compare import CN, VN
+
+
+class BagOfWords:
+    """A stand-in for the sentence encoder: hashed bag of words, unit length."""
+
+    def encode(self, texts):
+        out = np.zeros((len(texts), 64), np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"[a-z]+", t.lower()):
+                out[i, hash(w) % 64] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def _report():
+    return build_report(VN, CN, [Alignment(0, 0, 0.81), Alignment(1, 1, 0.9)], model="test@0")
+
+
+def test_json_keys_and_types():
+    r = _report()
+    assert set(r) >= {"a", "b", "aligned", "only_a", "only_b", "positions", "balance"}
+    assert r["a"] == {"doc_id": "vn1", "side": "vn", "outlet": "vn outlet", "date": "2030-01-01", "meeting": "m", "genre": None}
+    row = r["aligned"][0]
+    assert set(row) == {"a", "b", "similarity", "differences"} and isinstance(row["similarity"], float)
+    assert row["a"]["text"] == "agreed to expand rail links" and row["b"]["holder"] == "cn"
+    assert [c["text"] for c in r["only_a"]] == ["urged restraint at sea"] and r["only_b"] == []
+    assert set(r["positions"]) >= {"both", "only_a", "only_b"}
+    json.dumps(r)  # serialisable as is
+
+
+def test_markdown_has_the_tables():
+    md = render_markdown("m", [_report()])
+    assert "| position | A (holders) | B (holders) |" in md
+    assert "| Managing maritime differences (`maritime_differences`) | vn | — |" in md
+    assert re.search(r"\| 1 \| COMMITMENT/both: agreed to expand rail links \| COMMITMENT/cn: will expand rail links \| 0\.81 \| holder both→cn;", md)
+    assert "### Only in A" in md and "urged restraint at sea" in md
+
+
+def test_meeting_reports_and_one_sided_meeting(tmp_path):
+    lonely = VN.with_(id="vn2", meta=VN.meta | {"meeting": "solo"})
+    rows = meeting_reports([VN, CN, lonely], tmp_path, BagOfWords(), "test@0")
+    by = {r["meeting"]: r for r in rows}
+    assert by["m"]["comparisons"] == 1 and by["m"]["aligned"] >= 1
+    assert by["solo"]["comparisons"] == 0 and "Only vn-side accounts" in by["solo"]["note"]
+    solo = json.loads((tmp_path / "solo" / "report.json").read_text())
+    assert solo["comparisons"] == [] and "nothing to compare" in solo["notes"][0]
+    for name in ("report.html", "report.md", "report.json"):
+        assert (tmp_path / "m" / name).exists()
+    assert "solo/report.html" in (tmp_path / "index.html").read_text()
+    assert not list(tmp_path.rglob(".*.tmp"))  # atomic writes leave no temporaries
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def page():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield browser.new_page()
+        browser.close()
+
+
+def test_html_report_in_chromium(page, tmp_path):
+    hostile = VN.with_(text=VN.text.replace("Chinh urged", "Chinh<script>window.pwned=1</script> urged"), claims=())
+    s = hostile.text.index("urged restraint at sea")
+    from extractor.types import Claim, Span
+    hostile = hostile.with_(claims=VN.claims[:2] + (Claim(Span(s, s + 22, "CALL"), "vn"),),
+                            meta=VN.meta | {"outlet": '"><img src=x onerror="window.pwned=2">'})
+    html = tmp_path / "report.html"
+    write_outputs({"html": html}, "m", [build_report(hostile, CN, [Alignment(0, 0, 0.81), Alignment(1, 1, 0.9)])], [(hostile, CN)])
+    page.goto(html.as_uri())
+    assert page.locator("table.matrix tr[data-position='one_china']").count() == 1
+    assert page.locator("mark[data-claim]").count() == 5
+    assert "urged restraint at sea" in page.locator("table.only-a").inner_text()
+    # clicking a claim in A highlights its counterpart in B
+    page.click("mark#c0a0")
+    assert "active" in page.get_attribute("mark#c0b0", "class")
+    assert "active" not in (page.get_attribute("mark#c0b1", "class") or "")
+    # article text and metadata are escaped: nothing ran
+    assert page.evaluate("window.pwned") is None
+    assert "<script>window.pwned=1</script>" in page.locator(".article").first.inner_text()
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert (tmp_path / "report.png").stat().st_size > 10_000
