@@ -13,6 +13,10 @@ from .types import Sentence, Span
 # Characters trimmed from both ends of a decoded span: claims end before the full stop,
 # the closing quotation mark and separating punctuation (guidelines, section 2).
 _TRIM = " \t\n,;:.—–-"
+# Two same-label pieces of one sentence this close (", and ", "; ") are one claim whose
+# middle the model left untagged; a claim is a predicate and its object, never one word.
+MERGE_GAP = 12
+MIN_WORDS = 2
 _CLOSERS = {"”": "“", "’": "‘", ")": "(", '"': '"'}
 _OPENERS = "“‘(\""
 
@@ -129,12 +133,23 @@ def decode(
             runs[-1] = (label, prev[1], e, prev[3] + [score])
         else:
             runs.append((label, s, e, [score]))
-    spans = []
+    pieces: list[tuple[str, int, int, list[float]]] = []
     for label, s, e, scores in runs:
         if label == "O":
             continue
         s, e = trim_span(text, *_to_word_bounds(text, s, e))
+        if e <= s:
+            continue
+        prev = pieces[-1] if pieces else None
+        if (prev and prev[0] == label and s - prev[2] <= MERGE_GAP
+                and not any(prev[2] <= b <= s for b in sent_ends)):
+            # coordinated predicates with one label form one claim (guidelines, section 2.5)
+            pieces[-1] = (label, prev[1], e, prev[3] + scores)
+        else:
+            pieces.append((label, s, e, scores))
+    spans = []
+    for label, s, e, scores in pieces:
         score = float(np.mean(scores))
-        if e > s and score >= min_score:
+        if len(text[s:e].split()) >= MIN_WORDS and score >= min_score:
             spans.append(Span(s, e, label, score))
     return spans

@@ -52,7 +52,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
     from .train import train
 
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    tagger_pairs, baseline_pairs, folds = [], [], []
+    tagger_pairs, baseline_pairs, folds, preds = [], [], [], {}
     for doc in gold:
         if progress:
             progress(f"fold {doc.id}: training on the other {len(gold) - 1} articles + authored texts")
@@ -62,6 +62,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
             bare = replace(doc, claims=())
             (pred,) = annotate([bare], tagger)
         base = link_positions(attribute_holders(baseline_claims(segment(bare))), link_substring)
+        preds[doc.id] = pred
         tagger_pairs.append((doc.claims, pred.claims))
         baseline_pairs.append((doc.claims, base.claims))
         fold = scoring.score([(doc.claims, pred.claims)], "overlap", True).overall.as_dict()
@@ -98,6 +99,16 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         "linking_on_gold_spans": {"alias_linker": linker, "substring_baseline": linker_base},
         "folds": folds,
     }
+    alignments = ROOT / "annotations" / "alignments.jsonl"
+    if alignments.exists():
+        from .alignment_eval import alignment_scores, load_alignments
+        from .compare import Embedder
+
+        al = alignment_scores(load_alignments(alignments), {d.id: d for d in gold}, preds, Embedder())
+        result["alignment"] = al
+        result["summary"]["alignment_f1_gold"] = al["on_gold_claims"]["f1"]
+        result["summary"]["alignment_f1_end_to_end"] = al["end_to_end"]["f1"]
+        result["summary"]["position_coverage_accuracy"] = al["position_coverage_accuracy"]
     if out is None:
         out = ROOT / "eval/results" / f"cv-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

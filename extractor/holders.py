@@ -41,12 +41,34 @@ def _patterns() -> list[tuple[re.Pattern, str, str | None, str | None]]:
     return [(re.compile(rf"(?<![\w-]){re.escape(a)}(?![\w-])"), kind, side, name) for a, kind, side, name in entries]
 
 
+@lru_cache(maxsize=1)
+def _name_patterns() -> dict[str, re.Pattern]:
+    cat = load_yaml("actors.yaml").get("name_patterns", {})
+    parts = {"vn": r"(?: [A-Z][a-z]+){1,3}", "cn": r" [A-Z][a-z]+"}
+    return {side: re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, fams))}){parts[side]}(?![\w-])")
+            for side, fams in cat.items()}
+
+
+def _unlisted_people(text: str, start: int, end: int) -> list[tuple[re.Pattern, str, str | None, str | None]]:
+    """Patterns for people the catalogue does not list: their full names, then the short
+    form that refers back to them ("Zhou Mingliang" ... "Zhou said")."""
+    out = []
+    for side, pat in _name_patterns().items():
+        for m in pat.finditer(text, start, end):
+            full = m.group(0)
+            short = full.split()[0] if side == "cn" else full.split()[-1]
+            out.append((re.compile(rf"(?<![\w-]){re.escape(full)}(?![\w-])"), "person", side, full))
+            out.append((re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])"), "person", side, full))
+    return out
+
+
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
-    """Non-overlapping actor mentions in text[start:end], longest match first, in text order."""
+    """Non-overlapping actor mentions in text[start:end], longest match first, in text order:
+    the catalogue's names first, then names of people it does not list."""
     end = len(text) if end is None else end
     taken = [False] * (end - start)
     found = []
-    for pat, kind, side, name in _patterns():
+    for pat, kind, side, name in [*_patterns(), *_unlisted_people(text, start, end)]:
         for m in pat.finditer(text, start, end):
             if any(taken[m.start() - start:m.end() - start]):
                 continue
@@ -55,36 +77,77 @@ def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Men
     return sorted(found, key=lambda m: m.start)
 
 
-def _last_person(mentions: list[Mention], before: int) -> Mention | None:
+_SPEECH = re.compile(
+    r"[\s,]*(?:\w+ly\s+|for (?:his|her) part,?\s+|also\s+)?(?:said|says|stressed|noted|added|affirmed|pointed|expressed|"
+    r"called|urged|suggested|welcomed|hailed|emphasi[sz]ed|underlined|told|thanked|held|proposed|hoped|believe[sd]?|asked|"
+    r"reiterated|highlighted|spoke|conveyed|extended|congratulated)\b")
+_PREPOSITION = re.compile(r"\b(?:between|of|with|to|for|among|on|in|from|by|toward|towards|against|and)\s+$", re.I)
+
+
+def _last_person(mentions: list[Mention], before: int, text: str = "") -> Mention | None:
+    """The person a pronoun stands for: the nearest earlier person who is said to speak
+    ("Xi stressed ...", "Luong Cuong said ..."), else the nearest earlier person."""
     people = [m for m in mentions if m.kind == "person" and m.end <= before]
+    for m in reversed(people):
+        if text and _SPEECH.match(text, m.end):
+            return m
     return people[-1] if people else None
 
 
+def _is_subject(text: str, m: Mention) -> bool:
+    """A mention right after a preposition ("ties between the two parties", "relations with
+    China") is not who speaks."""
+    return not _PREPOSITION.search(text[max(0, m.start - 12):m.start])
+
+
+def _resolve(m: Mention, mentions: list[Mention], text: str) -> Mention:
+    return (_last_person(mentions, m.start, text) or m) if m.kind == "pronoun" else m
+
+
+def _joint_subject(m: Mention, before: list[Mention], text: str) -> bool:
+    """"Li and his Vietnamese counterpart Dung agreed ...": two people of different sides
+    joined by "and" form the subject, so the claim is held by both."""
+    others = [o for o in before if o.kind == "person" and o.end <= m.start and o.side and o.side != m.side]
+    return bool(others) and " and " in text[others[-1].end:m.start] and not _SPEECH.search(text, others[-1].end, m.start)
+
+
 def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None) -> tuple[str | None, str | None]:
-    """(holder, speaker) for one claim of doc."""
+    """(holder, speaker) for one claim of doc, in this order:
+    1. the claim's own subject, the mention right before it ("China [is ready to ...]");
+    2. the last actor said to speak in its sentence ("Xi said ...", "Trong thanked ...");
+    3. the nearest other actor before it in the sentence, not after a preposition;
+    4. a trailing attribution (", Xi added", "he said");
+    5. the last person named earlier; then, in a commentary, the outlet; else the document's side.
+    In a CALL, "both sides" are the addressees, never the speaker."""
     mentions = find_mentions(doc.text) if mentions is None else mentions
+    text = doc.text
     sent = doc.sentence_of(claim.start)
     s_start, s_end = (sent.start, sent.end) if sent else (claim.start, claim.end)
     before = [m for m in mentions if s_start <= m.start and m.end <= claim.start and m.kind != "joint"]
-    after = [m for m in mentions if claim.end <= m.start and m.end <= s_end and m.kind in ("person", "pronoun")]
     if claim.label == "CALL":
-        # in a call, "both sides" are the addressees, not the speaker
         before = [m for m in before if m.side != "both"]
-    person_before = [m for m in before if m.kind == "person"]
+    after = [m for m in mentions if claim.end <= m.start and m.end <= s_end and m.kind in ("person", "pronoun")]
+    if before and not text[before[-1].end:claim.start].strip(" ,\"“'‘"):
+        m = _resolve(before[-1], mentions, text)
+        if m.kind == "person" and _joint_subject(m, before, text):
+            return "both", GENERIC_NAMES["both"]
+        if m.side:
+            return m.side, m.name
     for m in reversed(before):
-        if m.side == "both" and person_before:
-            # "Xi said the two sides will ...": the named person speaks for their side
-            m = person_before[-1]
-        if m.kind == "pronoun":
-            m = _last_person(mentions, m.start) or m
-        if m.side:
-            return m.side, m.name
+        if m.kind in ("person", "pronoun") and _SPEECH.match(text, m.end):
+            m = _resolve(m, mentions, text)
+            if m.side:
+                return m.side, m.name
+    for m in reversed(before):
+        if _is_subject(text, m) and not text.startswith(("’s", "'s"), m.end):
+            m = _resolve(m, mentions, text)
+            if m.side:
+                return m.side, m.name
     for m in after:
-        if m.kind == "pronoun":
-            m = _last_person(mentions, claim.start) or m
+        m = _resolve(m, mentions, text)
         if m.side:
             return m.side, m.name
-    person = _last_person(mentions, claim.start)
+    person = _last_person(mentions, claim.start, text)
     if person is not None and doc.meta.get("genre") != "commentary":
         return person.side, person.name
     side = doc.meta.get("side")

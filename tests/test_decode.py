@@ -33,10 +33,20 @@ def test_b_i_run_becomes_one_span_without_final_stop():
 
 
 def test_lenient_i_opens_a_span_and_label_change_splits():
-    offs = word_offsets(TEXT)
-    tags = ["O", "O", "O", "I-COMMITMENT", "I-COMMITMENT", "I-POSITION", "O", "O", "O", "O", "O"]
-    spans = decode(TEXT, offs, probs_for(tags), ID2)
-    assert [(TEXT[s.start:s.end], s.label) for s in spans] == [("will open", "COMMITMENT"), ("ports", "POSITION")]
+    text = "Xi said China will open ports and firmly backs free trade."
+    offs = word_offsets(text)
+    tags = ["O", "O", "O", "I-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O", "I-POSITION", "I-POSITION", "I-POSITION", "I-POSITION", "O"]
+    spans = decode(text, offs, probs_for(tags), ID2)
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("will open ports", "COMMITMENT"), ("firmly backs free trade", "POSITION")]
+
+
+def test_close_same_label_pieces_merge_and_single_words_drop():
+    text = "Xi said China will open ports, expand rail links. He said so."
+    offs = word_offsets(text)  # Xi said China will open ports , expand rail links . He said so .
+    tags = ["O", "O", "O", "B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O", "B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT",
+            "O", "B-CALL", "O", "O", "O"]
+    spans = decode(text, offs, probs_for(tags), ID2, [Sentence(0, 49), Sentence(50, len(text))])
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("will open ports, expand rail links", "COMMITMENT")]
 
 
 def test_spans_never_cross_a_sentence_end():
