@@ -58,7 +58,10 @@ def train(
 @app.command()
 def extract(
     inputs: Annotated[list[Path], typer.Argument(help=".txt files, folders of .txt (with manifest.jsonl), or .jsonl/.csv/.parquet corpora")],
-    out: Annotated[Path, typer.Option(help="claims file (JSONL, one claim per line)")] = Path("claims.jsonl"),
+    out: Annotated[Path, typer.Option(help="claims file: .jsonl (one claim per line), .csv or .parquet")] = Path("claims.jsonl"),
+    format_: Annotated[Optional[str], typer.Option("--format", help="jsonl, csv or parquet (default: from --out's extension)")] = None,
+    overwrite: Annotated[bool, typer.Option(help="start afresh instead of resuming an unfinished run")] = False,
+    batch: Annotated[int, typer.Option(help="documents per model call")] = 8,
     side: Annotated[Optional[str], typer.Option(help="source side for inputs without one: vn or cn")] = None,
     meeting: Annotated[Optional[str], typer.Option(help="meeting id to record on every document")] = None,
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder (default models/tagger)")] = None,
@@ -74,19 +77,25 @@ def extract(
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Table
 
-        from .articles import iter_documents
+        from .articles import count_documents
         from .pipeline import extract as run_extract
         from .tagger import ClaimTagger
 
         tagger = ClaimTagger.load(_model_dir(model))
-        total = sum(1 for _ in iter_documents(inputs, side=side, meeting=meeting))
+        total = count_documents(inputs)
         console = Console(stderr=True)
         with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
                       TimeElapsedColumn(), console=console) as bar:
             task = bar.add_task("extract", total=total, doc="")
-            summary = run_extract(inputs, out, tagger, side, meeting, on_doc=lambda d: bar.update(task, advance=1, doc=d))
+            summary = run_extract(inputs, out, tagger, side, meeting, overwrite=overwrite, fmt=format_, batch_docs=batch,
+                                  on_doc=lambda d: bar.update(task, advance=1, doc=d))
     except ReadoutError as e:
         fail(str(e))
+    if summary.resumed == -1:
+        typer.echo(f"{out} is already complete for these inputs and this model; --overwrite to redo it")
+        return
+    if summary.resumed:
+        typer.echo(f"resumed an unfinished run: {summary.resumed} document(s) were already done", err=True)
     table = Table(title=f"{summary.claims} claims from {summary.documents} documents in {summary.seconds:.1f} s")
     table.add_column("document"); table.add_column("claims", justify="right")
     for doc_id, n in summary.per_doc.items():
@@ -99,7 +108,7 @@ def extract(
     console.print(lh)
     typer.echo(f"wrote {out}")
     if summary.failures:
-        typer.echo(f"{len(summary.failures)} document(s) failed; see {out.with_name(out.stem + '.errors.jsonl')}", err=True)
+        typer.echo(f"{len(summary.failures)} document(s) failed; see {out.with_name(out.name + '.errors.jsonl')}", err=True)
         raise typer.Exit(1)
 
 

@@ -13,3 +13,5 @@ HOLDERS: tuple[str, ...] = tuple(_REG["holders"])
 TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{l}" for l in LABELS for p in ("B", "I"))
 LABEL2ID: dict[str, int] = {t: i for i, t in enumerate(TAGS)}
 ID2LABEL: dict[int, str] = {i: t for t, i in LABEL2ID.items()}
+EVENT_CODES: dict[str, dict[str, str | None]] = _REG["event_codes"]
+assert set(EVENT_CODES) == set(LABELS), "configs/labels.yaml: event_codes must cover every label"

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .articles import Failure, iter_documents
+from .errors import InputError
 from .holders import attribute_holders
 from .positions import link_positions
 from .segment import segment
@@ -35,69 +36,212 @@ def batched(items: Iterable, n: int) -> Iterator[list]:
         yield batch
 
 
+FORMATS = ("jsonl", "csv", "parquet")
+
+
 @dataclass
 class RunSummary:
     documents: int = 0
     claims: int = 0
+    resumed: int = 0
     failures: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     per_doc: Counter = field(default_factory=Counter)
     per_label_holder: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
 
-def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, meeting: str | None = None,
-            batch_docs: int = 8, on_doc: Callable[[str], None] | None = None) -> RunSummary:
-    """Stream the inputs through the pipeline into `out` (JSONL, one claim per line).
+def output_format(out: Path, fmt: str | None) -> str:
+    fmt = fmt or {".csv": "csv", ".parquet": "parquet"}.get(out.suffix, "jsonl")
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return fmt
 
-    Each document's claims are written and flushed as soon as its batch is done; a document
-    that cannot be read is recorded in errors.jsonl beside `out` and the run goes on.
+
+@dataclass
+class RunFiles:
+    """Everything a run writes beside its output. The journal and the index make a run
+    resumable: claims are appended to the journal and flushed, then the document's id is
+    appended to the index; a document is finished once its id is in the index."""
+    out: Path
+
+    @property
+    def journal(self) -> Path:
+        return self.out.with_name(self.out.name + ".partial.jsonl")
+
+    @property
+    def index(self) -> Path:
+        return self.out.with_name(self.out.name + ".done.jsonl")
+
+    @property
+    def meta(self) -> Path:
+        return self.out.with_name(self.out.name + ".meta.json")
+
+    @property
+    def errors(self) -> Path:
+        return self.out.with_name(self.out.name + ".errors.jsonl")
+
+
+def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str) -> str:
+    """Same inputs, same model, same options: the same run, which may resume."""
+    import hashlib
+
+    from . import __version__
+
+    blob = json.dumps([sorted(str(Path(p).resolve()) for p in inputs), model, side, meeting, fmt, __version__])
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    """Complete lines only: a line cut by a kill has no newline and is dropped."""
+    if not path.exists():
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.endswith("\n"):
+                rows.append(json.loads(line))
+    return rows
+
+
+def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list[dict]]:
+    """Finished document ids and the index rows of an unfinished run to resume, or nothing."""
+    meta = json.loads(files.meta.read_text()) if files.meta.exists() else None
+    unfinished = files.index.exists() or files.journal.exists()
+    if overwrite or meta is None:
+        for p in (files.journal, files.index, files.errors):
+            p.unlink(missing_ok=True)
+        return set(), []
+    if meta.get("run_key") != key:
+        raise InputError(f"{files.out}: written by another run (other inputs, model or options); "
+                         "pass --overwrite to replace it, or choose another --out")
+    if not unfinished:
+        if meta.get("status") == "complete":
+            return {"*"}, []
+        return set(), []
+    index = _read_jsonl(files.index)
+    done = {r["doc_id"] for r in index if "doc_id" in r}
+    kept = [r for r in _read_jsonl(files.journal) if r["doc_id"] in done]
+    tmp = files.journal.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
+    tmp.replace(files.journal)  # drops the claims of a document cut off mid-way
+    return done, index
+
+
+def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, meeting: str | None = None,
+            batch_docs: int = 8, on_doc: Callable[[str], None] | None = None, overwrite: bool = False,
+            fmt: str | None = None) -> RunSummary:
+    """Stream the inputs through the pipeline into `out` (JSONL, CSV or Parquet).
+
+    Each document's claims reach the journal, flushed, as soon as its batch is done, and a
+    stopped run started again with the same command skips finished documents and ends with
+    the same output as an uninterrupted run. A document that cannot be read is recorded in
+    <out>.errors.jsonl and the run goes on. The output is replaced atomically at the end.
     """
     t0 = time.perf_counter()
-    summary = RunSummary()
+    fmt = output_format(out, fmt)
+    files = RunFiles(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    errors_path = out.with_name(out.stem + ".errors.jsonl")
+    key = run_key(inputs, tagger.name, side, meeting, fmt)
+    done, index = _prepare(files, key, overwrite)
+    summary = RunSummary()
+    if "*" in done:
+        summary.seconds = time.perf_counter() - t0
+        summary.resumed = -1  # already complete: nothing to do
+        return summary
+    summary.resumed = len(done)
+    summary.failures = [r for r in index if "error" in r]
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    inputs_meta = []
-    with open(out, "w", encoding="utf-8") as fh:
-        for batch in batched(iter_documents(list(inputs), side=side, meeting=meeting), batch_docs):
+    _write_meta(files, key, tagger, summary, [r for r in index if "doc_id" in r], started, "running")
+    with open(files.journal, "a", encoding="utf-8") as journal, open(files.index, "a", encoding="utf-8") as idx:
+        def note(row: dict) -> None:
+            idx.write(json.dumps(row, ensure_ascii=False) + "\n")
+            idx.flush()
+
+        todo = (i for i in iter_documents(list(inputs), side=side, meeting=meeting)
+                if isinstance(i, Failure) or i.id not in done)
+        for batch in batched(todo, batch_docs):
             docs = []
             for item in batch:
                 if isinstance(item, Failure):
-                    summary.failures.append({"source": item.source, "error": item.message})
+                    row = {"source": item.source, "error": item.message}
+                    summary.failures.append(row)
+                    note(row)
                     print(f"error: {item.message}", file=sys.stderr)
                     if on_doc:
                         on_doc(item.source)
                 else:
                     docs.append(item)
+                    for w in item.meta.get("warnings", ()):
+                        summary.warnings.append(w)
+                        print(f"warning: {w}", file=sys.stderr)
             for doc in annotate(docs, tagger) if docs else []:
                 for c in doc.claims:
-                    fh.write(json.dumps(claim_record(doc, c), ensure_ascii=False) + "\n")
-                    summary.per_label_holder[(c.label, c.holder)] += 1
-                fh.flush()
-                summary.documents += 1
-                summary.claims += len(doc.claims)
-                summary.per_doc[doc.id] = len(doc.claims)
-                inputs_meta.append({"doc_id": doc.id, "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256")})
+                    journal.write(json.dumps(claim_record(doc, c) | {"model": tagger.name}, ensure_ascii=False) + "\n")
+                journal.flush()
+                note({"doc_id": doc.id, "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256"), "claims": len(doc.claims)})
                 if on_doc:
                     on_doc(doc.id)
+    rows = _read_jsonl(files.journal)
+    for r in rows:
+        summary.per_label_holder[(r["label"], r["holder"])] += 1
+    finished = [r for r in _read_jsonl(files.index) if "doc_id" in r]
+    for r in finished:
+        summary.per_doc[r["doc_id"]] = r["claims"]
+    summary.documents, summary.claims = len(finished), len(rows)
+    _finalise(files, fmt, rows)
     if summary.failures:
-        errors_path.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures), encoding="utf-8")
+        files.errors.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures), encoding="utf-8")
+    else:
+        files.errors.unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - t0
-    write_sidecar(out, tagger, summary, inputs_meta, started)
+    _write_meta(files, key, tagger, summary, finished, started, "complete")
+    files.index.unlink(missing_ok=True)
     return summary
 
 
-def write_sidecar(out: Path, tagger, summary: RunSummary, inputs_meta: list[dict], started: str) -> None:
+def _finalise(files: RunFiles, fmt: str, rows: list[dict]) -> None:
+    """The journal becomes the output, atomically, in the chosen format."""
+    if fmt == "jsonl":
+        files.journal.replace(files.out)
+        return
+    tmp = files.out.with_name(f".{files.out.name}.tmp")
+    if fmt == "csv":
+        import csv
+
+        flat = [r | {"positions": json.dumps(r["positions"], ensure_ascii=False)} for r in rows]
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(flat[0]) if flat else ["doc_id"])
+            writer.writeheader()
+            writer.writerows(flat)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
+    tmp.replace(files.out)
+    files.journal.unlink()
+
+
+def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_meta: list[dict], started: str,
+                status: str) -> None:
     from . import __version__
     from .artifacts import write_json
 
-    write_json(out.with_name(out.name + ".meta.json"), {
+    card = getattr(tagger, "path", None)
+    write_json(files.meta, {
+        "status": status,
+        "run_key": key,
         "readout_version": __version__,
         "model": tagger.name,
+        "model_card": str(Path(card) / "README.md") if card else None,
+        "model_config_hash": getattr(tagger, "config_hash", None),
         "started": started,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds") if status == "complete" else None,
         "documents": summary.documents,
         "claims": summary.claims,
+        "resumed_documents": summary.resumed,
         "failures": summary.failures,
+        "warnings": summary.warnings,
         "inputs": inputs_meta,
     })

@@ -65,12 +65,15 @@ def weights_id(model_dir: Path) -> str:
 
 
 class ClaimTagger:
-    def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger"):
+    def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger",
+                 path: Path | None = None, config_hash: str | None = None):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.stride = stride
         self.name = name
+        self.path = path
+        self.config_hash = config_hash
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
 
     @classmethod
@@ -85,8 +88,11 @@ class ClaimTagger:
         meta = json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        import hashlib
+
+        cfg_hash = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12] if meta else None
         return cls(model, tokenizer, meta.get("max_length", 256), meta.get("stride", 64),
-                   name=f"{path.name}@{weights_id(path)}")
+                   name=f"{path.name}@{weights_id(path)}", path=path, config_hash=cfg_hash)
 
     @torch.inference_mode()
     def token_probs(self, docs: Sequence[Document], batch_size: int = 32) -> list[tuple[Encoded, np.ndarray]]:

@@ -95,7 +95,10 @@ class Document:
 
 def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
     """The output contract: one JSON object per claim."""
+    from .labels import EVENT_CODES
+
     sent = doc.sentence_of(claim.start)
+    codes = EVENT_CODES.get(claim.label, {})
     return {
         "doc_id": doc.id,
         "side": doc.meta.get("side"),
@@ -112,5 +115,7 @@ def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
         "sentence_start": sent.start if sent else None,
         "positions": [asdict(p) for p in claim.positions],
         "score": round(claim.score, 4),
+        "plover": codes.get("plover"),
+        "cameo": codes.get("cameo"),
         "source": claim.source,
     }

@@ -54,11 +54,3 @@ def test_bad_side_and_missing_path_and_unsupported(tmp_path):
         load_documents([tmp_path / "a.pdf"])
     with pytest.raises(InputError, match="--side 'us'"):
         load_documents([CORPUS], side="us")
-
-
-def test_unreadable_file_is_a_failure_and_the_rest_go_on(tmp_path):
-    (tmp_path / "good.txt").write_text("Xi said China will act.")
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\x81 not utf8")
-    items = list(iter_documents([tmp_path]))
-    assert isinstance(items[0], Failure) and "bad.txt: not UTF-8" in items[0].message
-    assert items[1].id == "good"

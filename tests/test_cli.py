@@ -46,3 +46,19 @@ def test_extract_end_to_end_with_a_tiny_model(trained_tiny, tmp_path):
 def test_train_cli_rejects_unknown_config_key(tmp_path):
     r = runner.invoke(app, ["train", "--set", "learning_rate=1"])
     assert r.exit_code == 2 and "unknown key(s) learning_rate" in r.output
+
+
+def test_compare_by_doc_id_writes_json_and_markdown(trained_tiny, tmp_path):
+    out, md = tmp_path / "cmp.json", tmp_path / "cmp.md"
+    r = runner.invoke(app, ["compare", "alpha", "beta", "--corpus", str(CORPUS), "--json", str(out), "--md", str(md),
+                            "--model", str(trained_tiny)])
+    assert r.exit_code == 0, r.output
+    data = json.loads(out.read_text())
+    assert data["a"]["doc_id"] == "alpha" and data["b"]["doc_id"] == "beta"
+    assert {"aligned", "only_a", "only_b", "positions", "balance"} <= set(data)
+    assert "### What both reported" in md.read_text()
+
+
+def test_compare_unknown_doc_id_lists_the_ids(trained_tiny, tmp_path):
+    r = runner.invoke(app, ["compare", "alpha", "gamma", "--corpus", str(CORPUS), "--model", str(trained_tiny)])
+    assert r.exit_code == 2 and "no document with id 'gamma'; ids: alpha, beta" in r.output
