@@ -34,6 +34,7 @@ def train(
     config: Annotated[Optional[Path], typer.Option(help="training config (default configs/tagger.yaml)")] = None,
     set_: Annotated[list[str], typer.Option("--set", help="override a config key, e.g. --set lr=5.0e-5")] = [],
     out: Annotated[Optional[Path], typer.Option(help="model folder (default: the config's output_dir)")] = None,
+    extra: Annotated[list[Path], typer.Option(help="extra folder of standoff files with their .txt (from `readout annotations import`)")] = [],
 ):
     """Fine-tune the claim tagger on the hand-labelled set plus authored texts."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -43,7 +44,7 @@ def train(
     from .train import train as run_train
 
     try:
-        cfg = load_tagger_config(config, set_)
+        cfg = load_tagger_config(config, set_ + ([f"extra=[{','.join(str(p.resolve()) for p in extra)}]"] if extra else []))
         with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                       TextColumn("loss {task.fields[loss]:.3f}"), TimeElapsedColumn(), TimeRemainingColumn()) as bar:
             task = bar.add_task("train", total=None, loss=float("nan"))
@@ -243,6 +244,82 @@ def report(
         typer.echo(f"{r['meeting']}: {r['comparisons']} comparison(s), {r['aligned']} aligned, "
                    f"{r['only_a']} only VN, {r['only_b']} only CN{' - ' + r['note'] if r['note'] else ''}")
     typer.echo(f"wrote {out / 'index.html'}")
+
+
+annotations_app = typer.Typer(no_args_is_help=True, help="Move the hand-labelled set to and from annotation tools.")
+export_app = typer.Typer(no_args_is_help=True, help="Write claims in the shapes other analysis tools read.")
+app.add_typer(annotations_app, name="annotations")
+app.add_typer(export_app, name="export")
+
+
+@annotations_app.command("export")
+def annotations_export(
+    format_: Annotated[str, typer.Option("--format", help="label-studio or brat")],
+    out: Annotated[Path, typer.Option(help="folder to write")],
+    gold: Annotated[Path, typer.Option(help="standoff folder")] = Path("annotations/gold"),
+    corpus: Annotated[Path, typer.Option(help="folder with the documents' text")] = Path("../shared/seeds"),
+):
+    """Export standoff annotations (with the documents' text) for Label Studio or brat."""
+    from .errors import ReadoutError
+    from .interchange import export
+    from .standoff import load_gold
+
+    try:
+        written = export(load_gold(gold, corpus), format_, out)
+    except ReadoutError as e:
+        fail(str(e))
+    typer.echo(f"wrote {len(written)} file(s) to {out}")
+
+
+@annotations_app.command("import")
+def annotations_import(
+    source: Annotated[Path, typer.Argument(help="Label Studio export (.json) or brat folder")],
+    out: Annotated[Path, typer.Option(help="folder for standoff files and texts (give it to `readout train --extra`)")],
+    annotator: Annotated[Optional[str], typer.Option(help="name recorded as the annotator")] = None,
+):
+    """Import Label Studio or brat annotations as validated standoff files."""
+    from .errors import ReadoutError
+    from .interchange import import_annotations
+
+    if not source.exists():
+        fail(f"{source}: no such file or folder")
+    try:
+        docs = import_annotations(source, out, annotator)
+    except ReadoutError as e:
+        fail(str(e))
+    typer.echo(f"imported {sum(len(d.claims) for d in docs)} claims on {len(docs)} document(s) into {out}")
+
+
+@export_app.command("dna")
+def export_dna(
+    claims: Annotated[Path, typer.Argument(help="claims file from `readout extract`")],
+    out: Annotated[Path, typer.Option(help="statements CSV")] = Path("statements.csv"),
+):
+    """Discourse Network Analyzer statements: person, organization, concept, agreement."""
+    from .errors import ReadoutError
+    from .exports import read_claims, write_dna
+
+    try:
+        n = write_dna(read_claims(claims), out)
+    except ReadoutError as e:
+        fail(str(e))
+    typer.echo(f"wrote {n} statements to {out}")
+
+
+@export_app.command("network")
+def export_network(
+    claims: Annotated[Path, typer.Argument(help="claims file from `readout extract`")],
+    out: Annotated[Path, typer.Option(help="GraphML file (Gephi, igraph, networkx)")] = Path("network.graphml"),
+):
+    """The two-mode actor x position network, edges weighted by claims and split by outlet side."""
+    from .errors import ReadoutError
+    from .exports import read_claims, write_network
+
+    try:
+        nodes, edges = write_network(read_claims(claims), out)
+    except ReadoutError as e:
+        fail(str(e))
+    typer.echo(f"wrote {nodes} nodes and {edges} edges to {out}")
 
 
 def main() -> None:  # pragma: no cover

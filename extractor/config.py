@@ -39,6 +39,7 @@ class TaggerConfig:
     corpus_dir: str = "../shared/seeds"
     authored: list[str] = field(default_factory=lambda: ["annotations/authored"])
     output_dir: str = "models/tagger"
+    extra: list[str] = field(default_factory=list)
     freeze_embeddings: bool = True
     max_steps: int = -1          # > 0 stops early (tests use a few steps)
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .config import load_yaml
-from .types import Claim, Document, PositionLink
+from .types import Document, PositionLink
 
 
 @lru_cache(maxsize=1)

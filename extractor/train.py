@@ -47,6 +47,8 @@ def training_documents(config: TaggerConfig, gold_ids: set[str] | None = None) -
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
     if gold_ids is not None:
         gold = [d for d in gold if d.id in gold_ids]
+    for folder in config.extra:  # researchers' own labelled folders: standoff files beside their texts
+        gold += load_gold(repo_path(folder), repo_path(folder))
     authored = [d for folder in config.authored for d in load_authored(repo_path(folder))]
     return gold, authored
 

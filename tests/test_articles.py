@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from extractor.articles import Failure, iter_documents, load_documents, text_sha256
+from extractor.articles import load_documents, text_sha256
 from extractor.errors import InputError
 from tests.conftest import CORPUS
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from extractor.articles import Failure, iter_documents, load_documents
+from extractor.articles import Failure, iter_documents
 
 GOOD = "Xi said China will work with Vietnam to expand trade and open more border gates for the two peoples."
 

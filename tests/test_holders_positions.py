@@ -1,5 +1,5 @@
 from extractor.holders import attribute, find_mentions
-from extractor.positions import link_substring, link_text
+from extractor.positions import link_text
 from extractor.segment import segment
 from extractor.types import Claim, Document, Span
 

@@ -1,0 +1,101 @@
+"""Claims files in the shapes political scientists already analyse: Discourse Network
+Analyzer statements and a two-mode actor x position network (GraphML)."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from .errors import InputError
+
+SIDE_NAMES = {"vn": "Vietnam", "cn": "China", "both": "Vietnam and China"}
+_OPPOSES = re.compile(r"\b(?:oppose[sd]?|opposing|reject(?:s|ed)?|against|condemn(?:s|ed)?)\b", re.I)
+DNA_COLUMNS = ["statement_id", "document", "date", "outlet_side", "start", "stop", "person", "organization",
+               "concept", "agreement", "label", "text"]
+
+
+def read_claims(path: Path) -> list[dict]:
+    """Claims from a readout output file (.jsonl, .csv or .parquet)."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pylist()
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8", newline="") as fh:
+            return [r | {"positions": json.loads(r["positions"] or "[]")} for r in csv.DictReader(fh)]
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise InputError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+    return rows
+
+
+def dna_statements(claims: list[dict]) -> list[dict]:
+    """One DNA statement per claim and linked position (DNA's default statement type:
+    person, organization, concept, agreement). A claim linking no position becomes one
+    statement whose concept is its label. Agreement: a claim endorses the positions it
+    links (opposing "Taiwan independence" endorses one_china), so those rows agree; a
+    label-concept row disagrees when the claim rejects or opposes."""
+    rows = []
+    for c in claims:
+        concepts = [p["position_id"] for p in c.get("positions") or []] or [c["label"]]
+        for concept in concepts:
+            agree = True if concept != c["label"] else not _OPPOSES.search(c["text"])
+            rows.append({"statement_id": len(rows) + 1, "document": c["doc_id"], "date": c.get("date"),
+                         "outlet_side": c.get("side"), "start": c["start"], "stop": c["end"],
+                         "person": c.get("speaker") or "", "organization": SIDE_NAMES.get(c.get("holder"), c.get("holder") or ""),
+                         "concept": concept, "agreement": agree, "label": c["label"], "text": c["text"]})
+    return rows
+
+
+def write_dna(claims: list[dict], out: Path) -> int:
+    rows = dna_statements(claims)
+    tmp = out.with_name(f".{out.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=DNA_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    tmp.replace(out)
+    return len(rows)
+
+
+def actor_position_graph(claims: list[dict]):
+    """Two-mode graph: actor nodes (speaker, else the holder's side) and position nodes;
+    an edge's weight counts the claims linking them, split by the outlet's side."""
+    import networkx as nx
+
+    from .positions import catalogue
+
+    g = nx.Graph()
+    weights: Counter = Counter()
+    for c in claims:
+        actor = c.get("speaker") or SIDE_NAMES.get(c.get("holder"), "unknown")
+        for p in c.get("positions") or []:
+            weights[(actor, c.get("holder"), p["position_id"], c.get("side") or "unknown")] += 1
+    for (actor, holder, pid, outlet_side), n in weights.items():
+        g.add_node(f"actor:{actor}", label=actor, mode="actor", side=holder or "")
+        g.add_node(f"position:{pid}", label=catalogue().get(pid, {}).get("name", pid), mode="position")
+        edge = g.get_edge_data(f"actor:{actor}", f"position:{pid}") or {"weight": 0, "weight_vn_outlets": 0, "weight_cn_outlets": 0}
+        edge["weight"] += n
+        key = f"weight_{outlet_side}_outlets"
+        if key in edge:
+            edge[key] += n
+        g.add_edge(f"actor:{actor}", f"position:{pid}", **edge)
+    return g
+
+
+def write_network(claims: list[dict], out: Path) -> tuple[int, int]:
+    import networkx as nx
+
+    g = actor_position_graph(claims)
+    tmp = out.with_name(f".{out.name}.tmp")
+    nx.write_graphml(g, tmp)
+    tmp.replace(out)
+    return g.number_of_nodes(), g.number_of_edges()

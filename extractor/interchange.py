@@ -1,0 +1,178 @@
+"""The hand-labelled set to and from the annotation tools researchers label with:
+Label Studio (JSON tasks with a labelling config) and brat (standoff .txt/.ann with an
+annotation.conf). Export then import gives back exactly the same claims."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from . import labels
+from .errors import AnnotationError
+from .positions import position_ids
+from .types import Document
+
+FORMATS = ("label-studio", "brat")
+
+
+# ---------------------------------------------------------------- Label Studio
+
+def label_studio_config() -> str:
+    """The labelling interface: claim labels on text spans; holder, speaker and positions per region."""
+    lab = "".join(f'<Label value={quoteattr(l)}/>' for l in labels.LABELS)
+    hold = "".join(f'<Choice value={quoteattr(h)}/>' for h in labels.HOLDERS)
+    pos = "".join(f'<Choice value={quoteattr(p)}/>' for p in position_ids())
+    return ("<View>\n"
+            f'  <Labels name="label" toName="text">{lab}</Labels>\n'
+            '  <Text name="text" value="$text"/>\n'
+            '  <View visibleWhen="region-selected">\n'
+            f'    <Choices name="holder" toName="text" perRegion="true" choice="single" required="true">{hold}</Choices>\n'
+            '    <TextArea name="speaker" toName="text" perRegion="true" maxSubmissions="1"/>\n'
+            f'    <Choices name="positions" toName="text" perRegion="true" choice="multiple">{pos}</Choices>\n'
+            "  </View>\n</View>\n")
+
+
+def to_label_studio(docs: list[Document], annotator: str = "readout") -> list[dict]:
+    tasks = []
+    for n, doc in enumerate(docs, 1):
+        results = []
+        for i, c in enumerate(doc.claims):
+            region = {"start": c.start, "end": c.end, "text": doc.slice(c)}
+            rid = f"{doc.id}-{i}"
+            results.append({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+                            "value": region | {"labels": [c.label]}})
+            results.append({"id": rid, "from_name": "holder", "to_name": "text", "type": "choices",
+                            "value": region | {"choices": [c.holder]}})
+            if c.speaker:
+                results.append({"id": rid, "from_name": "speaker", "to_name": "text", "type": "textarea",
+                                "value": region | {"text": [c.speaker]}})
+            if c.positions:
+                results.append({"id": rid, "from_name": "positions", "to_name": "text", "type": "choices",
+                                "value": region | {"choices": list(c.position_ids)}})
+        data = {"text": doc.text, "doc_id": doc.id, "file": Path(doc.meta.get("path", doc.id + ".txt")).name,
+                **{k: doc.meta.get(k) for k in ("side", "outlet", "date", "meeting", "genre")}}
+        tasks.append({"id": n, "data": data, "annotations": [{"completed_by": annotator, "result": results}]})
+    return tasks
+
+
+def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dict]]:
+    """(document, standoff dict) per task; the last annotation of a task is taken."""
+    out = []
+    for t in tasks:
+        data = t.get("data", {})
+        if "text" not in data:
+            raise AnnotationError(f"{where}: task {t.get('id')} has no data.text")
+        doc = Document(id=str(data.get("doc_id") or t.get("id")), text=data["text"],
+                       meta={k: data.get(k) for k in ("side", "outlet", "date", "meeting", "genre")} | {"path": data.get("file") or ""})
+        regions: dict[str, dict] = {}
+        for r in (t.get("annotations") or [{}])[-1].get("result", []):
+            v = r.get("value", {})
+            reg = regions.setdefault(r["id"], {"start": v.get("start"), "end": v.get("end"), "positions": []})
+            if r.get("from_name") == "label":
+                reg["label"] = (v.get("labels") or [None])[0]
+            elif r.get("from_name") == "holder":
+                reg["holder"] = (v.get("choices") or [None])[0]
+            elif r.get("from_name") == "speaker":
+                reg["speaker"] = (v.get("text") or [None])[0]
+            elif r.get("from_name") == "positions":
+                reg["positions"] = list(v.get("choices") or [])
+        out.append((doc, {"annotators": [(t.get("annotations") or [{}])[-1].get("completed_by", "label-studio")],
+                          "claims": list(regions.values())}))
+    return out
+
+
+# ---------------------------------------------------------------- brat
+
+def brat_conf() -> str:
+    attrs = [f"Holder\tArg:<ENTITY>, Value:{'|'.join(labels.HOLDERS)}"] + [f"Position_{p}\tArg:<ENTITY>" for p in position_ids()]
+    return "[entities]\n" + "\n".join(labels.LABELS) + "\n\n[relations]\n\n[events]\n\n[attributes]\n" + "\n".join(attrs) + "\n"
+
+
+def to_brat(doc: Document) -> str:
+    lines, a = [], 0
+    for i, c in enumerate(doc.claims, 1):
+        lines.append(f"T{i}\t{c.label} {c.start} {c.end}\t{doc.slice(c)}")
+        a += 1
+        lines.append(f"A{a}\tHolder T{i} {c.holder}")
+        for p in c.position_ids:
+            a += 1
+            lines.append(f"A{a}\tPosition_{p} T{i}")
+        if c.speaker:
+            lines.append(f"#{i}\tAnnotatorNotes T{i}\tspeaker: {c.speaker}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def from_brat(text: str, ann: str, where: str) -> list[dict]:
+    claims: dict[str, dict] = {}
+    for n, line in enumerate(ann.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if line.startswith("T"):
+            m = re.fullmatch(r"(\w+) (\d+) (\d+)", parts[1])
+            if not m:
+                raise AnnotationError(f"{where}:{n}: expected 'LABEL START END' (one fragment), found {parts[1]!r}")
+            claims[parts[0]] = {"label": m[1], "start": int(m[2]), "end": int(m[3]), "positions": []}
+        elif line.startswith("A"):
+            bits = parts[1].split()
+            target = claims.get(bits[1])
+            if target is None:
+                raise AnnotationError(f"{where}:{n}: attribute on unknown annotation {bits[1]}")
+            if bits[0] == "Holder":
+                target["holder"] = bits[2]
+            elif bits[0].startswith("Position_"):
+                target["positions"].append(bits[0].removeprefix("Position_"))
+        elif line.startswith("#") and len(parts) >= 3 and parts[2].startswith("speaker: "):
+            claims[parts[1].split()[1]]["speaker"] = parts[2].removeprefix("speaker: ")
+    return list(claims.values())
+
+
+# ---------------------------------------------------------------- folders
+
+def export(docs: list[Document], fmt: str, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt == "label-studio":
+        (out / "label_config.xml").write_text(label_studio_config(), encoding="utf-8")
+        path = out / "tasks.json"
+        path.write_text(json.dumps(to_label_studio(docs), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return [out / "label_config.xml", path]
+    if fmt == "brat":
+        (out / "annotation.conf").write_text(brat_conf(), encoding="utf-8")
+        written = [out / "annotation.conf"]
+        for doc in docs:
+            (out / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
+            (out / f"{doc.id}.ann").write_text(to_brat(doc), encoding="utf-8")
+            written += [out / f"{doc.id}.txt", out / f"{doc.id}.ann"]
+        return written
+    raise AnnotationError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def import_annotations(source: Path, out: Path, annotator: str | None = None) -> list[Document]:
+    """Label Studio tasks.json or a brat folder -> standoff files plus the texts, in `out`
+    (a folder `readout train --extra` accepts). Every claim is validated."""
+    from .standoff import attach, write_gold
+
+    if source.is_file() and source.suffix == ".json":
+        pairs = from_label_studio(json.loads(source.read_text(encoding="utf-8")), str(source))
+    elif source.is_dir() and list(source.glob("*.ann")):
+        pairs = []
+        for ann in sorted(source.glob("*.ann")):
+            txt = ann.with_suffix(".txt")
+            if not txt.exists():
+                raise AnnotationError(f"{ann}: no {txt.name} beside it")
+            text = txt.read_text(encoding="utf-8")
+            pairs.append((Document(ann.stem, text, {"path": txt.name}),
+                          {"annotators": [annotator or "brat"], "claims": from_brat(text, ann.read_text(encoding="utf-8"), str(ann))}))
+    else:
+        raise AnnotationError(f"{source}: expected a Label Studio export (.json) or a brat folder (*.ann + *.txt)")
+    out.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for doc, data in pairs:
+        name = Path(doc.meta.get("path") or f"{doc.id}.txt").name or f"{doc.id}.txt"
+        (out / name).write_text(doc.text, encoding="utf-8")
+        doc = doc.with_(meta=doc.meta | {"path": str(out / name)})
+        claimed = attach(doc, {"claims": data["claims"], "annotators": data["annotators"]}, f"{source}:{doc.id}")
+        write_gold(claimed, out / f"{doc.id}.json", annotator and [annotator] or data["annotators"])
+        docs.append(claimed)
+    return docs

@@ -1,0 +1,89 @@
+import json
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.errors import AnnotationError
+from extractor.exports import dna_statements, read_claims, write_dna, write_network
+from extractor.interchange import brat_conf, export, import_annotations, label_studio_config
+from tests.conftest import CORPUS, STANDOFF
+
+runner = CliRunner()
+
+
+def _claims(docs):
+    return [[(c.start, c.end, c.label, c.holder, c.speaker, c.position_ids) for c in d.claims] for d in docs]
+
+
+@pytest.mark.parametrize("fmt", ["label-studio", "brat"])
+def test_export_then_import_gives_back_the_same_annotations(gold_docs, tmp_path, fmt):
+    r = runner.invoke(app, ["annotations", "export", "--format", fmt, "--out", str(tmp_path / "x"),
+                            "--gold", str(STANDOFF), "--corpus", str(CORPUS)])
+    assert r.exit_code == 0, r.output
+    source = tmp_path / "x" / "tasks.json" if fmt == "label-studio" else tmp_path / "x"
+    r = runner.invoke(app, ["annotations", "import", str(source), "--out", str(tmp_path / "back")])
+    assert r.exit_code == 0 and "imported 8 claims on 2 document(s)" in r.output
+    from extractor.standoff import load_gold
+    back = load_gold(tmp_path / "back", tmp_path / "back")
+    assert _claims(back) == _claims(gold_docs)
+    assert [d.text for d in back] == [d.text for d in gold_docs]
+
+
+def test_tool_configs_name_every_label_holder_and_position():
+    xml = ET.fromstring(label_studio_config())
+    values = {e.get("value") for e in xml.iter() if e.get("value")}
+    assert {"COMMITMENT", "POSITION", "CALL", "vn", "cn", "both", "one_china", "unclos"} <= values
+    conf = brat_conf()
+    assert "[entities]\nCOMMITMENT\nPOSITION\nCALL" in conf and "Holder\tArg:<ENTITY>, Value:vn|cn|both" in conf
+
+
+def test_import_validates(gold_docs, tmp_path):
+    export(gold_docs, "brat", tmp_path / "b")
+    ann = tmp_path / "b" / "alpha.ann"
+    ann.write_text(ann.read_text().replace("POSITION", "PROMISE", 1))
+    with pytest.raises(AnnotationError, match="unknown label 'PROMISE'"):
+        import_annotations(tmp_path / "b", tmp_path / "out")
+
+
+def test_train_accepts_extra_folders(tiny_base, tmp_path, gold_docs):
+    from extractor.train import train
+    from tests.conftest import tiny_config
+
+    export(gold_docs, "brat", tmp_path / "b")
+    import_annotations(tmp_path / "b", tmp_path / "mine")
+    path = train(tiny_config(tiny_base, tmp_path / "m", epochs=1, extra=[str(tmp_path / "mine")]))
+    data = json.loads((path / "data.json").read_text())
+    assert data["gold"]["documents"] == 4  # the two fixtures, and the two imported again
+
+
+CLAIMS = [
+    {"doc_id": "d1", "side": "vn", "date": "2030-01-01", "label": "POSITION", "holder": "vn", "speaker": "Pham Minh Chinh",
+     "start": 5, "end": 30, "text": "firmly opposes Taiwan independence", "positions": [{"position_id": "one_china", "score": 1.0}]},
+    {"doc_id": "d1", "side": "vn", "date": "2030-01-01", "label": "CALL", "holder": "cn", "speaker": None,
+     "start": 40, "end": 60, "text": "opposes any interference", "positions": []},
+    {"doc_id": "d2", "side": "cn", "date": "2030-01-02", "label": "COMMITMENT", "holder": "vn", "speaker": "Pham Minh Chinh",
+     "start": 1, "end": 9, "text": "will follow the one-China policy", "positions": [{"position_id": "one_china", "score": 1.0}]},
+]
+
+
+def test_dna_statements():
+    rows = dna_statements(CLAIMS)
+    assert [(r["person"], r["organization"], r["concept"], r["agreement"]) for r in rows] == [
+        ("Pham Minh Chinh", "Vietnam", "one_china", True), ("", "China", "CALL", False),
+        ("Pham Minh Chinh", "Vietnam", "one_china", True)]
+
+
+def test_dna_and_network_files(tmp_path):
+    src = tmp_path / "c.jsonl"
+    src.write_text("".join(json.dumps(c) + "\n" for c in CLAIMS))
+    assert write_dna(read_claims(src), tmp_path / "s.csv") == 3
+    assert (tmp_path / "s.csv").read_text().splitlines()[0].startswith("statement_id,document,date")
+    nodes, edges = write_network(read_claims(src), tmp_path / "n.graphml")
+    g = nx.read_graphml(tmp_path / "n.graphml")
+    e = g.edges["actor:Pham Minh Chinh", "position:one_china"]
+    assert (nodes, edges) == (2, 1) and e["weight"] == 2 and e["weight_vn_outlets"] == 1 and e["weight_cn_outlets"] == 1
+    r = runner.invoke(app, ["export", "dna", str(tmp_path / "missing.jsonl")])
+    assert r.exit_code == 2 and "missing.jsonl: no such file" in r.output
