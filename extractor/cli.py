@@ -63,6 +63,7 @@ def extract(
     format_: Annotated[Optional[str], typer.Option("--format", help="jsonl, csv or parquet (default: from --out's extension)")] = None,
     overwrite: Annotated[bool, typer.Option(help="start afresh instead of resuming an unfinished run")] = False,
     batch: Annotated[int, typer.Option(help="documents per model call")] = 8,
+    shard: Annotated[Optional[str], typer.Option(help="K/N: only the K-th of N disjoint, deterministic shards (for job arrays)")] = None,
     side: Annotated[Optional[str], typer.Option(help="source side for inputs without one: vn or cn")] = None,
     meeting: Annotated[Optional[str], typer.Option(help="meeting id to record on every document")] = None,
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder (default models/tagger)")] = None,
@@ -80,15 +81,17 @@ def extract(
 
         from .articles import count_documents
         from .pipeline import extract as run_extract
+        from .pipeline import parse_shard
         from .tagger import ClaimTagger
 
         tagger = ClaimTagger.load(_model_dir(model))
-        total = count_documents(inputs)
+        shard_spec = parse_shard(shard)
+        total = count_documents(inputs) if shard_spec is None else None
         console = Console(stderr=True)
         with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
                       TimeElapsedColumn(), console=console) as bar:
             task = bar.add_task("extract", total=total, doc="")
-            summary = run_extract(inputs, out, tagger, side, meeting, overwrite=overwrite, fmt=format_, batch_docs=batch,
+            summary = run_extract(inputs, out, tagger, side, meeting, overwrite=overwrite, fmt=format_, batch_docs=batch, shard=shard_spec,
                                   on_doc=lambda d: bar.update(task, advance=1, doc=d))
     except ReadoutError as e:
         fail(str(e))
@@ -244,6 +247,22 @@ def report(
         typer.echo(f"{r['meeting']}: {r['comparisons']} comparison(s), {r['aligned']} aligned, "
                    f"{r['only_a']} only VN, {r['only_b']} only CN{' - ' + r['note'] if r['note'] else ''}")
     typer.echo(f"wrote {out / 'index.html'}")
+
+
+@app.command()
+def merge(
+    shards: Annotated[list[Path], typer.Argument(help="outputs of `readout extract --shard K/N`, one per K")],
+    out: Annotated[Path, typer.Option(help="merged claims file (.jsonl, .csv or .parquet)")] = Path("claims.jsonl"),
+):
+    """Join shard outputs, checking that no shard or document is missing or doubled."""
+    from .errors import ReadoutError
+    from .pipeline import merge as run_merge
+
+    try:
+        s = run_merge(shards, out)
+    except ReadoutError as e:
+        fail(str(e))
+    typer.echo(f"merged {s['shards']} shards: {s['documents']} documents, {s['claims']} claims into {out}")
 
 
 annotations_app = typer.Typer(no_args_is_help=True, help="Move the hand-labelled set to and from annotation tools.")

@@ -82,13 +82,36 @@ class RunFiles:
         return self.out.with_name(self.out.name + ".errors.jsonl")
 
 
-def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str) -> str:
+def parse_shard(spec: str | None) -> tuple[int, int] | None:
+    """"K/N" -> (K, N), 1 <= K <= N."""
+    if spec is None:
+        return None
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+    except ValueError:
+        raise InputError(f"--shard {spec!r}: expected K/N, e.g. 3/8") from None
+    if not 1 <= k <= n:
+        raise InputError(f"--shard {spec!r}: K must be between 1 and N")
+    return k, n
+
+
+def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
+    """Deterministic and disjoint: a document belongs to shard (hash of its id mod N) + 1,
+    whatever machine or order it is read in."""
+    import hashlib
+
+    if shard is None:
+        return True
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % shard[1] == shard[0] - 1
+
+
+def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str, shard=None) -> str:
     """Same inputs, same model, same options: the same run, which may resume."""
     import hashlib
 
     from . import __version__
 
-    blob = json.dumps([sorted(str(Path(p).resolve()) for p in inputs), model, side, meeting, fmt, __version__])
+    blob = json.dumps([sorted(str(Path(p).resolve()) for p in inputs), model, side, meeting, fmt, __version__, shard])
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -130,7 +153,7 @@ def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list
 
 def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, meeting: str | None = None,
             batch_docs: int = 8, on_doc: Callable[[str], None] | None = None, overwrite: bool = False,
-            fmt: str | None = None) -> RunSummary:
+            fmt: str | None = None, shard: tuple[int, int] | None = None) -> RunSummary:
     """Stream the inputs through the pipeline into `out` (JSONL, CSV or Parquet).
 
     Each document's claims reach the journal, flushed, as soon as its batch is done, and a
@@ -142,7 +165,7 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
     fmt = output_format(out, fmt)
     files = RunFiles(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    key = run_key(inputs, tagger.name, side, meeting, fmt)
+    key = run_key(inputs, tagger.name, side, meeting, fmt, shard)
     done, index = _prepare(files, key, overwrite)
     summary = RunSummary()
     if "*" in done:
@@ -152,14 +175,15 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
     summary.resumed = len(done)
     summary.failures = [r for r in index if "error" in r]
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    _write_meta(files, key, tagger, summary, [r for r in index if "doc_id" in r], started, "running")
+    _write_meta(files, key, tagger, summary, [r for r in index if "doc_id" in r], started, "running", shard)
     with open(files.journal, "a", encoding="utf-8") as journal, open(files.index, "a", encoding="utf-8") as idx:
         def note(row: dict) -> None:
             idx.write(json.dumps(row, ensure_ascii=False) + "\n")
             idx.flush()
 
         todo = (i for i in iter_documents(list(inputs), side=side, meeting=meeting)
-                if isinstance(i, Failure) or i.id not in done)
+                if in_shard(i.source if isinstance(i, Failure) else i.id, shard)
+                and (isinstance(i, Failure) or i.id not in done))
         for batch in batched(todo, batch_docs):
             docs = []
             for item in batch:
@@ -195,7 +219,7 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
     else:
         files.errors.unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - t0
-    _write_meta(files, key, tagger, summary, finished, started, "complete")
+    _write_meta(files, key, tagger, summary, finished, started, "complete", shard)
     files.index.unlink(missing_ok=True)
     return summary
 
@@ -224,7 +248,7 @@ def _finalise(files: RunFiles, fmt: str, rows: list[dict]) -> None:
 
 
 def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_meta: list[dict], started: str,
-                status: str) -> None:
+                status: str, shard: tuple[int, int] | None = None) -> None:
     from . import __version__
     from .artifacts import write_json
 
@@ -241,7 +265,61 @@ def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_m
         "documents": summary.documents,
         "claims": summary.claims,
         "resumed_documents": summary.resumed,
+        "shard": {"k": shard[0], "n": shard[1]} if shard else None,
         "failures": summary.failures,
         "warnings": summary.warnings,
         "inputs": inputs_meta,
     })
+
+
+def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> dict:
+    """Join the outputs of `extract --shard K/N` runs, checking that they come from one job
+    (same model, same N, every K once) and that no document is missing or doubled."""
+    from .exports import read_claims
+
+    metas = []
+    for p in shard_outputs:
+        meta_path = RunFiles(Path(p)).meta
+        if not meta_path.exists():
+            raise InputError(f"{p}: no {meta_path.name} beside it; merge needs the sidecars of `extract --shard` runs")
+        meta = json.loads(meta_path.read_text())
+        if meta.get("status") != "complete":
+            raise InputError(f"{p}: shard run not complete (status {meta.get('status')!r}); run it again to finish")
+        if not meta.get("shard"):
+            raise InputError(f"{p}: not a sharded run (no --shard K/N)")
+        metas.append((Path(p), meta))
+    models = {m["model"] for _, m in metas}
+    ns = {m["shard"]["n"] for _, m in metas}
+    if len(models) > 1 or len(ns) > 1:
+        raise InputError(f"shards disagree: models {sorted(models)}, N {sorted(ns)}")
+    n = ns.pop()
+    ks = sorted(m["shard"]["k"] for _, m in metas)
+    missing, doubled = sorted(set(range(1, n + 1)) - set(ks)), sorted({k for k in ks if ks.count(k) > 1})
+    if missing or doubled:
+        raise InputError(f"shards of {n}: missing {missing or 'none'}, given twice {doubled or 'none'}")
+    owner: dict[str, Path] = {}
+    rows = []
+    for p, meta in sorted(metas, key=lambda x: x[1]["shard"]["k"]):
+        for d in meta["inputs"]:
+            if d["doc_id"] in owner:
+                raise InputError(f"document {d['doc_id']!r} is in both {owner[d['doc_id']]} and {p}")
+            owner[d["doc_id"]] = p
+        claims = read_claims(p)
+        counted = Counter(r["doc_id"] for r in claims)
+        for d in meta["inputs"]:
+            if counted.get(d["doc_id"], 0) != d["claims"]:
+                raise InputError(f"{p}: {d['doc_id']} has {counted.get(d['doc_id'], 0)} claims, its sidecar says {d['claims']}")
+        stray = set(counted) - {d["doc_id"] for d in meta["inputs"]}
+        if stray:
+            raise InputError(f"{p}: claims of documents its sidecar does not list: {sorted(stray)[:5]}")
+        rows += claims
+    files = RunFiles(out)
+    with open(files.journal, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    _finalise(files, output_format(out, fmt), rows)
+    summary = {"shards": n, "documents": len(owner), "claims": len(rows), "model": models.pop(),
+               "failures": [f for _, m in metas for f in m.get("failures", [])]}
+    from .artifacts import write_json
+    write_json(files.meta, {"status": "complete", "merged_from": [str(p) for p, _ in metas], **summary,
+                            "inputs": [d for _, m in metas for d in m["inputs"]]})
+    return summary
