@@ -64,6 +64,7 @@ def extract(
     overwrite: Annotated[bool, typer.Option(help="start afresh instead of resuming an unfinished run")] = False,
     batch: Annotated[int, typer.Option(help="documents per model call")] = 8,
     shard: Annotated[Optional[str], typer.Option(help="K/N: only the K-th of N disjoint, deterministic shards (for job arrays)")] = None,
+    int8: Annotated[bool, typer.Option(help="fast path: int8 dynamic quantisation (see eval/README.md for its F1)")] = False,
     side: Annotated[Optional[str], typer.Option(help="source side for inputs without one: vn or cn")] = None,
     meeting: Annotated[Optional[str], typer.Option(help="meeting id to record on every document")] = None,
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder (default models/tagger)")] = None,
@@ -84,7 +85,7 @@ def extract(
         from .pipeline import parse_shard
         from .tagger import ClaimTagger
 
-        tagger = ClaimTagger.load(_model_dir(model))
+        tagger = ClaimTagger.load(_model_dir(model), quantize=int8)
         shard_spec = parse_shard(shard)
         total = count_documents(inputs) if shard_spec is None else None
         console = Console(stderr=True)

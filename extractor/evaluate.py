@@ -52,7 +52,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
     from .train import train
 
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    tagger_pairs, baseline_pairs, folds, preds = [], [], [], {}
+    tagger_pairs, baseline_pairs, int8_pairs, folds, preds = [], [], [], [], {}
     for doc in gold:
         if progress:
             progress(f"fold {doc.id}: training on the other {len(gold) - 1} articles + authored texts")
@@ -61,9 +61,11 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
             tagger = ClaimTagger.load(path)
             bare = replace(doc, claims=())
             (pred,) = annotate([bare], tagger)
+            (pred_int8,) = annotate([bare], tagger.quantized())
         base = link_positions(attribute_holders(baseline_claims(segment(bare))), link_substring)
         preds[doc.id] = pred
         tagger_pairs.append((doc.claims, pred.claims))
+        int8_pairs.append((doc.claims, pred_int8.claims))
         baseline_pairs.append((doc.claims, base.claims))
         fold = scoring.score([(doc.claims, pred.claims)], "overlap", True).overall.as_dict()
         folds.append({"doc_id": doc.id, "gold": len(doc.claims), "predicted": len(pred.claims),
@@ -84,6 +86,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
             "position_precision": tagger_s["positions_end_to_end"]["precision"],
             "position_recall": tagger_s["positions_end_to_end"]["recall"],
             "baseline_overlap_f1_label_holder": base_s["overlap_label_holder"]["micro"]["f1"],
+            "int8_overlap_f1_label_holder": scoring.score(int8_pairs, "overlap", True).overall.f1,
             "baseline_overlap_f1_label": base_s["overlap_label"]["micro"]["f1"],
             "linker_on_gold_f1": linker["f1"],
             "baseline_linker_on_gold_f1": linker_base["f1"],

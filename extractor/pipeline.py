@@ -115,16 +115,18 @@ def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str, shard=N
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+def _iter_jsonl(path: Path) -> Iterator[dict]:
     """Complete lines only: a line cut by a kill has no newline and is dropped."""
     if not path.exists():
-        return []
-    rows = []
+        return
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.endswith("\n"):
-                rows.append(json.loads(line))
-    return rows
+                yield json.loads(line)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return list(_iter_jsonl(path))
 
 
 def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list[dict]]:
@@ -144,9 +146,9 @@ def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list
         return set(), []
     index = _read_jsonl(files.index)
     done = {r["doc_id"] for r in index if "doc_id" in r}
-    kept = [r for r in _read_jsonl(files.journal) if r["doc_id"] in done]
     tmp = files.journal.with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in _iter_jsonl(files.journal) if r["doc_id"] in done)
     tmp.replace(files.journal)  # drops the claims of a document cut off mid-way
     return done, index
 
@@ -206,14 +208,14 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
                 note({"doc_id": doc.id, "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256"), "claims": len(doc.claims)})
                 if on_doc:
                     on_doc(doc.id)
-    rows = _read_jsonl(files.journal)
-    for r in rows:
+    for r in _iter_jsonl(files.journal):  # streamed: memory stays flat in corpus size
         summary.per_label_holder[(r["label"], r["holder"])] += 1
+        summary.claims += 1
     finished = [r for r in _read_jsonl(files.index) if "doc_id" in r]
     for r in finished:
         summary.per_doc[r["doc_id"]] = r["claims"]
-    summary.documents, summary.claims = len(finished), len(rows)
-    _finalise(files, fmt, rows)
+    summary.documents = len(finished)
+    _finalise(files, fmt)
     if summary.failures:
         files.errors.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures), encoding="utf-8")
     else:
@@ -224,25 +226,40 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
     return summary
 
 
-def _finalise(files: RunFiles, fmt: str, rows: list[dict]) -> None:
-    """The journal becomes the output, atomically, in the chosen format."""
+def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
+    """The journal becomes the output, atomically, in the chosen format, streamed in chunks."""
     if fmt == "jsonl":
         files.journal.replace(files.out)
         return
     tmp = files.out.with_name(f".{files.out.name}.tmp")
+    rows = _iter_jsonl(files.journal)
     if fmt == "csv":
         import csv
 
-        flat = [r | {"positions": json.dumps(r["positions"], ensure_ascii=False)} for r in rows]
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(flat[0]) if flat else ["doc_id"])
-            writer.writeheader()
-            writer.writerows(flat)
+            writer = None
+            for r in rows:
+                r = r | {"positions": json.dumps(r["positions"], ensure_ascii=False)}
+                if writer is None:
+                    writer = csv.DictWriter(fh, fieldnames=list(r))
+                    writer.writeheader()
+                writer.writerow(r)
+            if writer is None:
+                fh.write("doc_id\n")
     else:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist(rows), tmp)
+        writer = None
+        for batch in batched(rows, chunk):
+            table = pa.Table.from_pylist(batch)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table.cast(writer.schema) if table.schema != writer.schema else table)
+        if writer is None:
+            pq.write_table(pa.table({"doc_id": pa.array([], pa.string())}), tmp)
+        else:
+            writer.close()
     tmp.replace(files.out)
     files.journal.unlink()
 
@@ -316,7 +333,7 @@ def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> d
     files = RunFiles(out)
     with open(files.journal, "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    _finalise(files, output_format(out, fmt), rows)
+    _finalise(files, output_format(out, fmt))
     summary = {"shards": n, "documents": len(owner), "claims": len(rows), "model": models.pop(),
                "failures": [f for _, m in metas for f in m.get("failures", [])]}
     from .artifacts import write_json
