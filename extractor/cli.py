@@ -266,6 +266,19 @@ def merge(
     typer.echo(f"merged {s['shards']} shards: {s['documents']} documents, {s['claims']} claims into {out}")
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench(ctx: typer.Context):
+    """Speed benchmark (eval/bench.py): extraction vs the naive pipeline and the bare forward pass."""
+    import subprocess
+
+    from .config import repo_path
+
+    script = repo_path("eval/bench.py")
+    if not script.exists():
+        fail(f"{script}: not found; the benchmark runs from a checkout of the repository")
+    raise typer.Exit(subprocess.run([sys.executable, str(script), *ctx.args]).returncode)
+
+
 annotations_app = typer.Typer(no_args_is_help=True, help="Move the hand-labelled set to and from annotation tools.")
 export_app = typer.Typer(no_args_is_help=True, help="Write claims in the shapes other analysis tools read.")
 app.add_typer(annotations_app, name="annotations")
