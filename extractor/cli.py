@@ -65,6 +65,9 @@ def extract(
     batch: Annotated[int, typer.Option(help="documents per model call")] = 8,
     shard: Annotated[Optional[str], typer.Option(help="K/N: only the K-th of N disjoint, deterministic shards (for job arrays)")] = None,
     int8: Annotated[bool, typer.Option(help="fast path: int8 dynamic quantisation (see eval/README.md for its F1)")] = False,
+    engine: Annotated[str, typer.Option(help="local (one process, resumable) or ray (a Ray Data job; pip install readout[ray])")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option(help="address of an existing Ray cluster (default: start a local one)")] = None,
+    workers: Annotated[int, typer.Option(help="Ray actors, each with its own copy of the tagger")] = 1,
     side: Annotated[Optional[str], typer.Option(help="source side for inputs without one: vn or cn")] = None,
     meeting: Annotated[Optional[str], typer.Option(help="meeting id to record on every document")] = None,
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder (default models/tagger)")] = None,
@@ -75,6 +78,10 @@ def extract(
     for p in inputs:
         if not p.exists():
             fail(f"{p}: no such file or folder")
+    if engine not in ("local", "ray"):
+        fail(f"--engine {engine!r}: expected local or ray")
+    if engine == "ray":
+        return _extract_ray(inputs, out, model, side, meeting, workers, ray_address, format_, batch, int8)
     try:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -114,6 +121,28 @@ def extract(
     typer.echo(f"wrote {out}")
     if summary.failures:
         typer.echo(f"{len(summary.failures)} document(s) failed; see {out.with_name(out.name + '.errors.jsonl')}", err=True)
+        raise typer.Exit(1)
+
+
+def _extract_ray(inputs, out, model, side, meeting, workers, address, fmt, batch, int8) -> None:
+    from .errors import ReadoutError
+
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        fail("--engine ray needs Ray: pip install 'readout[ray]'")
+    from .ray_engine import extract_ray
+
+    try:
+        model_dir = _model_dir(model)
+        from .tagger import ClaimTagger
+        ClaimTagger.load(model_dir)  # fail here, once, rather than in every actor
+        s = extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch, int8)
+    except ReadoutError as e:
+        fail(str(e))
+    typer.echo(f"wrote {s.claims} claims from {s.documents} documents to {out} (Ray, {workers} worker(s))")
+    if s.failures:
+        typer.echo(f"{len(s.failures)} document(s) failed; see {out.with_name(out.name + '.errors.jsonl')}", err=True)
         raise typer.Exit(1)
 
 

@@ -1,0 +1,72 @@
+"""The same extraction as a Ray Data job: documents are read and checked by the driver (so
+bad input is handled exactly as in a single-process run), tagged by a pool of actors that
+each load the tagger once, and written by the driver in input order through the same
+writer. Runs on a local Ray by default, on an existing cluster with `address`."""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .articles import Failure, iter_documents
+from .pipeline import RunFiles, RunSummary, _finalise, output_format
+from .types import Document, claim_record
+
+
+class ClaimExtractor:
+    """Ray actor: loads the tagger once, then annotates batches of documents."""
+
+    def __init__(self, model_dir: str, int8: bool = False):
+        from .tagger import ClaimTagger
+
+        self.tagger = ClaimTagger.load(model_dir, quantize=int8)
+
+    def __call__(self, batch: dict) -> dict:
+        from .pipeline import annotate
+
+        docs = [Document(i, t, json.loads(m)) for i, t, m in zip(batch["id"], batch["text"], batch["meta"])]
+        lines = []
+        for order, doc in zip(batch["order"], annotate(docs, self.tagger)):
+            claims = [json.dumps(claim_record(doc, c) | {"model": self.tagger.name}, ensure_ascii=False) for c in doc.claims]
+            lines.append(json.dumps({"order": int(order), "doc_id": doc.id, "claims": claims}))
+        return {"result": lines}
+
+
+def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | None = None, meeting: str | None = None,
+                workers: int = 1, address: str | None = None, fmt: str | None = None, batch_docs: int = 8,
+                int8: bool = False) -> RunSummary:
+    import ray
+
+    fmt = output_format(out, fmt)
+    summary = RunSummary()
+    items = []
+    for item in iter_documents(list(inputs), side=side, meeting=meeting):
+        if isinstance(item, Failure):
+            summary.failures.append({"source": item.source, "error": item.message})
+            print(f"error: {item.message}", file=sys.stderr)
+        else:
+            items.append({"order": len(items), "id": item.id, "text": item.text, "meta": json.dumps(item.meta)})
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
+                 **({} if address else {"num_cpus": max(workers, 1)}))
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True
+    ctx.enable_progress_bars = False
+    files = RunFiles(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(files.journal, "w", encoding="utf-8") as journal:
+        if items:
+            ds = ray.data.from_items(items).map_batches(
+                ClaimExtractor, fn_constructor_args=(str(model_dir), int8), batch_size=batch_docs,
+                concurrency=workers, batch_format="numpy", num_cpus=1)
+            for row in ds.iter_rows():
+                result = json.loads(row["result"])
+                journal.writelines(c + "\n" for c in result["claims"])
+                summary.documents += 1
+                summary.claims += len(result["claims"])
+                summary.per_doc[result["doc_id"]] = len(result["claims"])
+    _finalise(files, fmt)
+    if summary.failures:
+        files.errors.write_text("".join(json.dumps(f) + "\n" for f in summary.failures), encoding="utf-8")
+    return summary
