@@ -159,6 +159,22 @@ def comparator(seeds: Path, model: Path) -> dict:
             "compare_meeting": meeting, "compare_cold_s": cold, "compare_warm_s": warm}
 
 
+def ray_throughput(corpus: Path, model: Path, workers: int) -> dict | None:
+    """Articles/s of the Ray Data job on a local Ray (start-up included), or None without Ray."""
+    try:
+        import ray
+    except ImportError:
+        return None
+    from extractor.ray_engine import extract_ray
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        s = extract_ray([corpus], Path(tmp) / "claims.jsonl", model, workers=workers, batch_docs=16)
+        secs = time.perf_counter() - t0
+    ray.shutdown()
+    return {"workers": workers, "documents": s.documents, "seconds": secs, "articles_per_s": s.documents / secs}
+
+
 def latest_cv() -> dict | None:
     runs = sorted((ROOT / "eval/results").glob("cv-*.json"), key=lambda p: p.stat().st_mtime)
     for p in reversed(runs):
@@ -201,6 +217,7 @@ def main() -> None:
     gflops = matmul_gflops()
     naive_s, lost = naive_pipeline(args.model, texts, stride=tagger.stride)
     cmp = comparator(args.corpus, args.model)
+    rays = [ray_throughput(small, args.model, w) for w in (1, 2)]
     cv = latest_cv()
 
     aps = ex_small["documents"] / ex_small["extract_s"]
@@ -228,7 +245,7 @@ def main() -> None:
         "forward": {"seconds": fwd_s, "tokens_per_s": n_tokens / fwd_s, "gflops": fwd_rate, "matmul_gflops": gflops},
         "naive": {"seconds": naive_s, "articles_per_s": len(texts) / naive_s, "stride": tagger.stride,
                   "share_of_text_lost_without_stride": round(lost, 4)},
-        "comparator": cmp, "cv_used_for_int8": cv and cv["file"],
+        "comparator": cmp, "ray": rays, "cv_used_for_int8": cv and cv["file"],
     }
     out = ROOT / "eval/results" / f"bench-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
@@ -240,6 +257,9 @@ def main() -> None:
         ("naive pipeline (strided)", f"{len(texts) / naive_s:.2f}", f"{n_tokens / naive_s:,.0f}", ""),
         ("bare forward pass", f"{len(texts) / fwd_s:.2f}", f"{n_tokens / fwd_s:,.0f}", ""),
     ]
+    for r in rays:
+        if r:
+            rows.append((f"Ray Data, {r['workers']} worker(s)", f"{r['articles_per_s']:.2f}", "", ""))
     print(f"{'path':30s} {'articles/s':>10s} {'tokens/s':>10s} {'peak RSS MB':>12s}")
     for r in rows:
         print(f"{r[0]:30s} {r[1]:>10s} {r[2]:>10s} {r[3]:>12s}")

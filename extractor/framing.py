@@ -129,7 +129,29 @@ def write_outputs(report_dir_or_files: dict[str, Path | None], meeting: str | No
 def meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None = None) -> list[dict]:
     """reports/<meeting>/report.{html,md,json} for every meeting, and reports/index.html.
     Each Vietnamese-source account is compared with each Chinese-source one; a meeting with
-    one side only gets a report that says so."""
+    one side only gets a report that says so. Everything is written to a staging folder
+    that replaces `out_dir` at the end: the folder is never left half-written."""
+    import shutil
+    import tempfile
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        rows = _write_meeting_reports(docs, staging, embedder, model)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if out_dir.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return rows
+
+
+def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None) -> list[dict]:
     import re
 
     meetings: dict[str, list[Document]] = {}

@@ -277,6 +277,8 @@ def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_m
         "model": tagger.name,
         "model_card": str(Path(card) / "README.md") if card else None,
         "model_config_hash": getattr(tagger, "config_hash", None),
+        "model_config": json.loads((Path(card) / "training_config.json").read_text())
+        if card and (Path(card) / "training_config.json").exists() else None,
         "started": started,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds") if status == "complete" else None,
         "documents": summary.documents,

@@ -100,3 +100,17 @@ def test_html_report_in_chromium(page, tmp_path):
     assert "<script>window.pwned=1</script>" in page.locator(".article").first.inner_text()
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_report_folder_is_replaced_whole_or_not_at_all(tmp_path):
+    out = tmp_path / "reports"
+    meeting_reports([VN, CN], out, BagOfWords(), "m@1")
+    before = (out / "m" / "report.json").read_text()
+
+    class Broken(BagOfWords):
+        def encode(self, texts):
+            raise RuntimeError("encoder died")
+    with pytest.raises(RuntimeError):
+        meeting_reports([VN, CN], out, Broken(), "m@2")
+    assert (out / "m" / "report.json").read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no staging folder left behind

@@ -42,3 +42,17 @@ def test_long_document_is_windowed_not_truncated(_trained_tiny):
     assert doc.claims and max(c.end for c in doc.claims) > len(text) * 0.9
     for c in doc.claims:
         assert doc.text[c.start:c.end] == doc.slice(c) and c.end <= len(text)
+
+
+def test_training_is_deterministic_for_a_seed(tiny_base, tmp_path):
+    from safetensors.numpy import load_file
+
+    from extractor.train import train
+    from tests.conftest import tiny_config
+
+    a = train(tiny_config(tiny_base, tmp_path / "a", epochs=3))
+    b = train(tiny_config(tiny_base, tmp_path / "b", epochs=3))
+    c = train(tiny_config(tiny_base, tmp_path / "c", epochs=3, seed=8))
+    wa, wb, wc = (load_file(p / "model.safetensors") for p in (a, b, c))
+    assert all((wa[k] == wb[k]).all() for k in wa)
+    assert any((wa[k] != wc[k]).any() for k in wa)
