@@ -138,8 +138,12 @@ def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list
             p.unlink(missing_ok=True)
         return set(), []
     if meta.get("run_key") != key:
-        raise InputError(f"{files.out}: written by another run (other inputs, model or options); "
-                         "pass --overwrite to replace it, or choose another --out")
+        # not this run: never resume it; its output is replaced (atomically, at the end)
+        print(f"warning: {files.out} was written by another run (model {meta.get('model')}, other inputs or "
+              "options); starting afresh", file=sys.stderr)
+        for p in (files.journal, files.index, files.errors):
+            p.unlink(missing_ok=True)
+        return set(), []
     if not unfinished:
         if meta.get("status") == "complete":
             return {"*"}, []

@@ -75,15 +75,16 @@ def test_formats_and_provenance(trained_tiny, tmp_path):
     assert meta["readout_version"] and meta["started"] and meta["finished"]
 
 
-def test_another_run_does_not_silently_overwrite(trained_tiny, tmp_path):
-    from extractor.errors import InputError
+def test_another_run_is_never_resumed(trained_tiny, tmp_path, capsys):
     from extractor.pipeline import extract
     from extractor.tagger import ClaimTagger
-    import pytest
 
     tagger = ClaimTagger.load(trained_tiny)
     extract([CORPUS / "alpha.txt"], tmp_path / "c.jsonl", tagger)
-    with pytest.raises(InputError, match="written by another run"):
-        extract([CORPUS / "beta.txt"], tmp_path / "c.jsonl", tagger)
-    s = extract([CORPUS / "beta.txt"], tmp_path / "c.jsonl", tagger, overwrite=True)
-    assert s.documents == 1
+    s = extract([CORPUS / "beta.txt"], tmp_path / "c.jsonl", tagger)
+    assert "written by another run" in capsys.readouterr().err
+    assert s.documents == 1 and s.resumed == 0
+    rows = [json.loads(x) for x in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert {r["doc_id"] for r in rows} == {"beta"}
+    again = extract([CORPUS / "beta.txt"], tmp_path / "c.jsonl", tagger, overwrite=True)
+    assert again.documents == 1 and again.resumed == 0
