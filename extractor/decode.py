@@ -17,6 +17,8 @@ _TRIM = " \t\n,;:.—–-"
 # middle the model left untagged; a claim is a predicate and its object, never one word.
 MERGE_GAP = 12
 MIN_WORDS = 2
+# A B-X tag of another label this confident opens a new claim inside a run of claim tokens.
+SPLIT_PROB = 0.8
 _CLOSERS = {"”": "“", "’": "‘", ")": "(", '"': '"'}
 _OPENERS = "“‘(\""
 
@@ -109,35 +111,45 @@ def decode(
 ) -> list[Span]:
     """Per-token tag probabilities -> character Spans in document offsets.
 
-    A span opens at B-X, or at I-X after a different tag (lenient BIO), and runs while the
-    tokens are I-X. Spans are split at sentence ends, widened to whole words and trimmed of
-    edge punctuation. Score: mean probability of the chosen tag over the span's tokens.
+    A claim region is a run of tokens whose best tag is not O; it ends at an O token or a
+    sentence end, and splits where the model opens a claim of another label with
+    confidence (B-X at SPLIT_PROB or more). The region's label is the one with the most
+    probability mass (B-X + I-X) over its tokens, so a stray low-confidence tag inside a
+    claim does not cut it into pieces. Spans are widened to whole words, trimmed of edge
+    punctuation, and close same-label pieces are joined. Score: mean mass of the label.
     """
     if len(offsets) != len(probs):
         raise ValueError(f"{len(offsets)} token offsets but {len(probs)} rows of scores")
+    tags = [id2label[i] for i in range(len(id2label))]
+    names = sorted({t.split("-", 1)[1] for t in tags if t != "O"})
+    mass = np.stack([probs[:, [i for i, t in enumerate(tags) if t != "O" and t.split("-", 1)[1] == n]].sum(1)
+                     for n in names], 1) if len(probs) else np.zeros((0, len(names)))
     best = probs.argmax(-1) if len(probs) else np.zeros(0, dtype=int)
     sent_ends = sorted(s.end for s in sentences)
-    runs: list[tuple[str, int, int, list[float]]] = []  # label, start char, end char, token scores
+    regions: list[list[int]] = []
+    open_region = False
     for i, ((s, e), tag_id) in enumerate(zip(offsets, best)):
         if e <= s:  # special or empty token
             continue
-        tag = id2label[int(tag_id)]
-        score = float(probs[i, tag_id])
+        tag = tags[int(tag_id)]
         if tag == "O":
-            runs.append(("O", s, e, []))
+            open_region = False
             continue
-        prefix, label = tag.split("-", 1)
-        prev = runs[-1] if runs else None
-        crosses = prev is not None and any(prev[2] <= b <= s for b in sent_ends)
-        if prefix == "I" and prev and prev[0] == label and not crosses:
-            runs[-1] = (label, prev[1], e, prev[3] + [score])
-        else:
-            runs.append((label, s, e, [score]))
+        if open_region:
+            cur = regions[-1]
+            crosses = any(offsets[cur[-1]][1] <= b <= s for b in sent_ends)
+            label_so_far = names[int(mass[cur].sum(0).argmax())]
+            switch = tag.startswith("B-") and tag[2:] != label_so_far and probs[i, tag_id] >= SPLIT_PROB
+            if not crosses and not switch:
+                cur.append(i)
+                continue
+        regions.append([i])
+        open_region = True
     pieces: list[tuple[str, int, int, list[float]]] = []
-    for label, s, e, scores in runs:
-        if label == "O":
-            continue
-        s, e = trim_span(text, *_to_word_bounds(text, s, e))
+    for idx in regions:
+        k = int(mass[idx].sum(0).argmax())
+        label, scores = names[k], [float(x) for x in mass[idx, k]]
+        s, e = trim_span(text, *_to_word_bounds(text, offsets[idx[0]][0], offsets[idx[-1]][1]))
         if e <= s:
             continue
         prev = pieces[-1] if pieces else None

@@ -29,7 +29,7 @@ def test_b_i_run_becomes_one_span_without_final_stop():
     tags = ["O", "O", "O", "B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O", "B-CALL", "I-CALL", "I-CALL"]
     spans = decode(TEXT, offs, probs_for(tags), ID2)
     assert [(TEXT[s.start:s.end], s.label) for s in spans] == [("will open ports", "COMMITMENT"), ("urged talks", "CALL")]
-    assert spans[0].score == pytest.approx(0.9)
+    assert spans[0].score == pytest.approx(0.9 + 0.1 / 6)  # the label's mass: B-COMMITMENT + I-COMMITMENT
 
 
 def test_lenient_i_opens_a_span_and_label_change_splits():
@@ -112,3 +112,22 @@ def test_spans_to_tags_roundtrip_through_decode():
     assert tags[3:7] == ["B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O"]
     back = decode(TEXT, offs, probs_for(tags), ID2)
     assert [(s.start, s.end, s.label) for s in back] == [(s.start, s.end, s.label) for s in spans]
+
+
+def test_a_stray_low_confidence_tag_does_not_cut_a_claim():
+    text = "Xi said the two sides share one destiny and joint efforts for peace."
+    offs = word_offsets(text)  # Xi said the two sides share one destiny and joint efforts for peace .
+    tags = ["O"] * 5 + ["B-POSITION", "I-POSITION", "I-POSITION", "I-POSITION", "B-COMMITMENT", "I-POSITION",
+                        "I-POSITION", "I-POSITION", "O"]
+    p = probs_for(tags)
+    p[9] = 0.0; p[9, L2I["B-COMMITMENT"]] = 0.55; p[9, L2I["I-POSITION"]] = 0.45
+    spans = decode(text, offs, p, ID2)
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("share one destiny and joint efforts for peace", "POSITION")]
+
+
+def test_a_confident_new_claim_of_another_label_splits_the_run():
+    text = "He said Vietnam supports it and will act soon."
+    offs = word_offsets(text)  # He said Vietnam supports it and will act soon .
+    tags = ["O", "O", "O", "B-POSITION", "I-POSITION", "I-POSITION", "B-COMMITMENT", "I-COMMITMENT", "I-COMMITMENT", "O"]
+    spans = decode(text, offs, probs_for(tags, 0.9), ID2)
+    assert [(text[s.start:s.end], s.label) for s in spans] == [("supports it and", "POSITION"), ("will act soon", "COMMITMENT")]
