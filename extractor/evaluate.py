@@ -86,7 +86,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
             "position_precision": tagger_s["positions_end_to_end"]["precision"],
             "position_recall": tagger_s["positions_end_to_end"]["recall"],
             "baseline_overlap_f1_label_holder": base_s["overlap_label_holder"]["micro"]["f1"],
-            "int8_overlap_f1_label_holder": scoring.score(int8_pairs, "overlap", True).overall.f1,
+            "int8_overlap_f1_label_holder": round(scoring.score(int8_pairs, "overlap", True).overall.f1, 4),
             "baseline_overlap_f1_label": base_s["overlap_label"]["micro"]["f1"],
             "linker_on_gold_f1": linker["f1"],
             "baseline_linker_on_gold_f1": linker_base["f1"],
@@ -127,7 +127,7 @@ def print_report(result: dict) -> None:
     from rich.table import Table
 
     table = Table(title=f"cross-validation on {result['gold']['documents']} articles, {result['gold']['claims']} gold claims")
-    table.add_column("scheme")
+    table.add_column("scheme", no_wrap=True)
     for name in ("tagger", "baseline"):
         for m in ("P", "R", "F1"):
             table.add_column(f"{name} {m}", justify="right")
@@ -139,7 +139,7 @@ def print_report(result: dict) -> None:
                 c = sc["micro"] if lab == "micro" else sc["per_label"].get(lab, {"precision": 0, "recall": 0, "f1": 0})
                 row += [f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}"]
             table.add_row(*row)
-    console = Console()
+    console = Console(width=None if Console().is_terminal else 140)
     console.print(table)
     s = result["summary"]
     console.print(f"holder accuracy on matched claims: {s['holder_accuracy']:.3f}  "
