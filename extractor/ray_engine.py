@@ -49,7 +49,7 @@ def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | 
             items.append({"order": len(items), "id": item.id, "text": item.text, "meta": json.dumps(item.meta)})
     if not ray.is_initialized():
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
-                 **({} if address else {"num_cpus": max(workers, 1)}))
+                 logging_level="ERROR", **({} if address else {"num_cpus": max(workers, 1)}))
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
@@ -59,7 +59,7 @@ def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | 
         if items:
             ds = ray.data.from_items(items).map_batches(
                 ClaimExtractor, fn_constructor_args=(str(model_dir), int8), batch_size=batch_docs,
-                concurrency=workers, batch_format="numpy", num_cpus=1)
+                compute=ray.data.ActorPoolStrategy(size=workers), batch_format="numpy", num_cpus=1)
             for row in ds.iter_rows():
                 result = json.loads(row["result"])
                 journal.writelines(c + "\n" for c in result["claims"])
