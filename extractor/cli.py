@@ -108,7 +108,8 @@ def extract(
         return
     if summary.resumed:
         typer.echo(f"resumed an unfinished run: {summary.resumed} document(s) were already done", err=True)
-    table = Table(title=f"{summary.claims} claims from {summary.documents} documents in {summary.seconds:.1f} s")
+    console.print(f"{summary.claims} claims from {summary.documents} documents in {summary.seconds:.1f} s")
+    table = Table(title="claims per document")
     table.add_column("document"); table.add_column("claims", justify="right")
     for doc_id, n in summary.per_doc.items():
         table.add_row(doc_id, str(n))
