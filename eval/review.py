@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor.baseline import _PATTERN  # noqa: E402
+from extractor.baseline import CUE_PATTERN  # noqa: E402
 from extractor.holders import find_mentions  # noqa: E402
 from extractor.standoff import load_gold  # noqa: E402
 
@@ -28,12 +28,12 @@ def review(gold_dir: Path, corpus: Path) -> list[tuple[str, str, str]]:
         for s in doc.sentences:
             text = doc.slice(s)
             has_claim = any(s.start <= c.start < s.end for c in doc.claims)
-            cue = _PATTERN.search(text) or REPORTING.search(text)
+            cue = CUE_PATTERN.search(text) or REPORTING.search(text)
             actor = any(s.start <= m.start < s.end for m in mentions)
             if not has_claim and cue and actor:
                 rows.append((doc.id, f"unannotated@{s.start}", text))
         for c in doc.claims:
-            m = _PATTERN.search(doc.slice(c))
+            m = CUE_PATTERN.search(doc.slice(c))
             if m and m.lastgroup != c.label and m.start() < 40:
                 rows.append((doc.id, f"label@{c.start}: {c.label} but cue '{m.group(0)}' reads {m.lastgroup}", doc.slice(c)))
     return rows

@@ -225,8 +225,30 @@ def _jsonl_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]
                 yield Failure(f"{path}:row {n}", str(e))
 
 
+def _csv_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
+    """CSV rows read one by one (the csv module), so that a malformed row costs only itself."""
+    import csv
+
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.DictReader(fh, restkey="__extra__")
+        columns = reader.fieldnames or []
+        missing = {"id", "text"} - set(columns)
+        if missing:
+            yield Failure(str(path), f"{path}: missing column(s) {', '.join(sorted(missing))}; found {', '.join(columns)}")
+            return
+        for n, row in enumerate(reader, 1):
+            where = f"{path}:row {n}"
+            if "__extra__" in row or None in row.values():
+                yield Failure(where, f"{where}: malformed CSV row ({len(columns)} columns expected)")
+                continue
+            try:
+                yield _row_document(row, n, path, defaults)
+            except InputError as e:
+                yield Failure(where, str(e))
+
+
 def _table_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
-    from datasets import load_dataset  # heavy: only when a CSV or Parquet corpus is given
+    from datasets import load_dataset  # heavy: only when a Parquet corpus is given
 
     try:
         ds = load_dataset(CORPUS_SUFFIXES[path.suffix], data_files=str(path), split="train", streaming=True)
@@ -259,6 +281,8 @@ def _documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
                 yield Failure(str(f), str(e))
     elif path.suffix in (".jsonl", ".json"):
         yield from _jsonl_documents(path, defaults)
+    elif path.suffix == ".csv":
+        yield from _csv_documents(path, defaults)
     elif path.suffix in CORPUS_SUFFIXES:
         yield from _table_documents(path, defaults)
     elif path.suffix == ".txt":

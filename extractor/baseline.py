@@ -17,7 +17,7 @@ _CUES = [
                  r"attach(?:es)? (?:great )?importance|places? (?:great )?importance|values?|adheres? to|held that|"
                  r"is (?:a|an|the) (?:top )?priority)"),
 ]
-_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<{lab}>{pat})" for lab, pat in _CUES) + r")\b")
+CUE_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<{lab}>{pat})" for lab, pat in _CUES) + r")\b")
 
 
 def baseline_claims(doc: Document) -> Document:
@@ -27,7 +27,7 @@ def baseline_claims(doc: Document) -> Document:
     for s in doc.sentences:
         if not any(s.start <= m.start < s.end and m.kind != "joint" for m in mentions):
             continue
-        m = _PATTERN.search(doc.text, s.start, s.end)
+        m = CUE_PATTERN.search(doc.text, s.start, s.end)
         if not m:
             continue
         start, end = trim_span(doc.text, m.start(), s.end)

@@ -353,20 +353,25 @@ def annotations_import(
     typer.echo(f"imported {sum(len(d.claims) for d in docs)} claims on {len(docs)} document(s) into {out}")
 
 
+def _export(claims: Path, out: Path, write) -> str:
+    from .errors import ReadoutError
+    from .exports import read_claims
+
+    try:
+        return write(read_claims(claims), out)
+    except ReadoutError as e:
+        fail(str(e))
+
+
 @export_app.command("dna")
 def export_dna(
     claims: Annotated[Path, typer.Argument(help="claims file from `readout extract`")],
     out: Annotated[Path, typer.Option(help="statements CSV")] = Path("statements.csv"),
 ):
     """Discourse Network Analyzer statements: person, organization, concept, agreement."""
-    from .errors import ReadoutError
-    from .exports import read_claims, write_dna
+    from .exports import write_dna
 
-    try:
-        n = write_dna(read_claims(claims), out)
-    except ReadoutError as e:
-        fail(str(e))
-    typer.echo(f"wrote {n} statements to {out}")
+    typer.echo(f"wrote {_export(claims, out, write_dna)} statements to {out}")
 
 
 @export_app.command("network")
@@ -375,13 +380,9 @@ def export_network(
     out: Annotated[Path, typer.Option(help="GraphML file (Gephi, igraph, networkx)")] = Path("network.graphml"),
 ):
     """The two-mode actor x position network, edges weighted by claims and split by outlet side."""
-    from .errors import ReadoutError
-    from .exports import read_claims, write_network
+    from .exports import write_network
 
-    try:
-        nodes, edges = write_network(read_claims(claims), out)
-    except ReadoutError as e:
-        fail(str(e))
+    nodes, edges = _export(claims, out, write_network)
     typer.echo(f"wrote {nodes} nodes and {edges} edges to {out}")
 
 

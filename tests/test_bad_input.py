@@ -79,3 +79,14 @@ def test_duplicate_ids_malformed_rows_and_missing_columns(tmp_path):
     (tmp_path / "d.jsonl").write_text(json.dumps({"id": "y", "body": GOOD}) + "\n")
     (failure,) = list(iter_documents([tmp_path / "d.jsonl"]))
     assert "missing column(s) text" in failure.message
+
+
+def test_malformed_csv_row_and_missing_csv_column(tmp_path):
+    (tmp_path / "c.csv").write_text(f'id,text,side\nx1,"{GOOD}",vn\nx2,"{GOOD}",vn,extra\nx3\nx4,"{GOOD}",cn\n')
+    items = list(iter_documents([tmp_path / "c.csv"]))
+    assert [i.id for i in items if not isinstance(i, Failure)] == ["x1", "x4"]
+    assert [i.message.split(": ", 1)[1] for i in items if isinstance(i, Failure)] == [
+        "malformed CSV row (3 columns expected)"] * 2
+    (tmp_path / "d.csv").write_text(f'id,body\nx1,"{GOOD}"\n')
+    (failure,) = list(iter_documents([tmp_path / "d.csv"]))
+    assert "d.csv: missing column(s) text; found id, body" in failure.message
