@@ -198,7 +198,6 @@ def main() -> None:
 
     import torch
 
-    from extractor.articles import load_documents
     from extractor.tagger import ClaimTagger
 
     tmp = Path(tempfile.mkdtemp())
