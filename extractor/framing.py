@@ -113,17 +113,17 @@ def compare_pair(doc_a: Document, doc_b: Document, embedder, model: str | None =
     return build_report(doc_a, doc_b, align_documents(doc_a, doc_b, embedder), model)
 
 
-def write_outputs(report_dir_or_files: dict[str, Path | None], meeting: str | None, comparisons: list[dict],
+def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparisons: list[dict],
                   docs: list[tuple[Document, Document]], notes: list[str] = ()) -> None:
     import json
 
-    if report_dir_or_files.get("json"):
+    if paths.get("json"):
         payload = comparisons[0] if len(comparisons) == 1 and meeting is None else {"meeting": meeting, "notes": list(notes), "comparisons": comparisons}
-        write_atomic(report_dir_or_files["json"], json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
-    if report_dir_or_files.get("md"):
-        write_atomic(report_dir_or_files["md"], render_markdown(meeting, comparisons, notes))
-    if report_dir_or_files.get("html"):
-        write_atomic(report_dir_or_files["html"], render_html(meeting, comparisons, docs, notes))
+        write_atomic(paths["json"], json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    if paths.get("md"):
+        write_atomic(paths["md"], render_markdown(meeting, comparisons, notes))
+    if paths.get("html"):
+        write_atomic(paths["html"], render_html(meeting, comparisons, docs, notes))
 
 
 def meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None = None) -> list[dict]:
