@@ -121,7 +121,8 @@ def extract(
     console.print(lh)
     typer.echo(f"wrote {out}")
     if summary.failures:
-        typer.echo(f"{len(summary.failures)} document(s) failed; see {out.with_name(out.name + '.errors.jsonl')}", err=True)
+        from .pipeline import RunFiles
+        typer.echo(f"{len(summary.failures)} document(s) failed; see {RunFiles(out).errors}", err=True)
         raise typer.Exit(1)
 
 
@@ -135,15 +136,15 @@ def _extract_ray(inputs, out, model, side, meeting, workers, address, fmt, batch
     from .ray_engine import extract_ray
 
     try:
-        model_dir = _model_dir(model)
-        from .tagger import ClaimTagger
-        ClaimTagger.load(model_dir)  # fail here, once, rather than in every actor
+        from .tagger import require_model
+        model_dir = require_model(_model_dir(model))  # fail here, once, rather than in every actor
         s = extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch, int8)
     except ReadoutError as e:
         fail(str(e))
     typer.echo(f"wrote {s.claims} claims from {s.documents} documents to {out} (Ray, {workers} worker(s))")
     if s.failures:
-        typer.echo(f"{len(s.failures)} document(s) failed; see {out.with_name(out.name + '.errors.jsonl')}", err=True)
+        from .pipeline import RunFiles
+        typer.echo(f"{len(s.failures)} document(s) failed; see {RunFiles(out).errors}", err=True)
         raise typer.Exit(1)
 
 

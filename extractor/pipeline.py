@@ -65,21 +65,13 @@ class RunFiles:
     appended to the index; a document is finished once its id is in the index."""
     out: Path
 
-    @property
-    def journal(self) -> Path:
-        return self.out.with_name(self.out.name + ".partial.jsonl")
+    def _beside(self, suffix: str) -> Path:
+        return self.out.with_name(self.out.name + suffix)
 
-    @property
-    def index(self) -> Path:
-        return self.out.with_name(self.out.name + ".done.jsonl")
-
-    @property
-    def meta(self) -> Path:
-        return self.out.with_name(self.out.name + ".meta.json")
-
-    @property
-    def errors(self) -> Path:
-        return self.out.with_name(self.out.name + ".errors.jsonl")
+    journal = property(lambda self: self._beside(".partial.jsonl"))
+    index = property(lambda self: self._beside(".done.jsonl"))
+    meta = property(lambda self: self._beside(".meta.json"))
+    errors = property(lambda self: self._beside(".errors.jsonl"))
 
 
 def parse_shard(spec: str | None) -> tuple[int, int] | None:

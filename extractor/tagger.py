@@ -64,6 +64,14 @@ def weights_id(model_dir: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def require_model(path: str | Path) -> Path:
+    """The folder of a trained tagger, or a clear error; only safetensors weights count."""
+    path = Path(path)
+    if not (path / "config.json").exists() or not (path / "model.safetensors").exists():
+        raise ModelMissingError(model_missing(path))
+    return path
+
+
 class ClaimTagger:
     def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger",
                  path: Path | None = None, config_hash: str | None = None):
@@ -93,9 +101,7 @@ class ClaimTagger:
 
         quiet_transformers()
 
-        path = Path(path)
-        if not (path / "config.json").exists() or not (path / "model.safetensors").exists():
-            raise ModelMissingError(model_missing(path))
+        path = require_model(path)
         meta = json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
