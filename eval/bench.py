@@ -70,11 +70,13 @@ def run_child(corpus: Path, model: Path, int8: bool = False) -> dict:
 
 
 def corpus_tokens(tagger, texts: list[str]) -> tuple[list[list[int]], int, int]:
-    """The windows extraction feeds the model, their token count, and the word count."""
+    """The inputs extraction feeds the model (sentences, long ones in windows), their token
+    count, and the word count."""
+    from extractor.segment import split_sentences
     from extractor.tagger import encode, window_inputs
 
-    windows = [ids for enc in encode(tagger.tokenizer, texts)
-               for _, ids in window_inputs(tagger.tokenizer, enc, tagger.max_length, tagger.stride)]
+    windows = [ids for text, enc in zip(texts, encode(tagger.tokenizer, texts))
+               for _, ids in window_inputs(tagger.tokenizer, enc, split_sentences(text), tagger.max_length, tagger.stride)]
     return windows, sum(map(len, windows)), sum(len(t.split()) for t in texts)
 
 

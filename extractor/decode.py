@@ -38,6 +38,22 @@ def windows(n_tokens: int, max_tokens: int, stride: int) -> list[tuple[int, int]
         start = end - stride
 
 
+def sentence_windows(offsets: Sequence[tuple[int, int]], sentence_starts: Sequence[int],
+                     max_tokens: int, stride: int) -> list[tuple[int, int]]:
+    """[start, end) token ranges for the model: one per sentence (no claim crosses a sentence,
+    so a sentence needs no context from its neighbours), a sentence longer than max_tokens
+    cut into overlapping windows. Tokens before the first sentence join it; the ranges
+    cover every token once, except inside the overlap of a long sentence's windows."""
+    n = len(offsets)
+    if n == 0:
+        return []
+    starts = np.asarray(sorted(sentence_starts), dtype=np.int64)
+    tok = np.asarray([s for s, _ in offsets], dtype=np.int64)
+    unit = np.maximum(np.searchsorted(starts, tok, side="right") - 1, 0) if len(starts) else np.zeros(n, np.int64)
+    cuts = [0, *(np.flatnonzero(np.diff(unit)) + 1).tolist(), n]
+    return [(a + s, a + e) for a, b in zip(cuts, cuts[1:]) for s, e in windows(b - a, max_tokens, stride)]
+
+
 def merge_windows(n_tokens: int, n_tags: int, parts: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
     """One row of probabilities per token from overlapping windows (start token, probs[len, n_tags]):
     each token takes the window in which it sits farthest from an edge, where it saw most context."""

@@ -22,6 +22,7 @@ from .artifacts import save_metadata
 from .config import TaggerConfig, repo_path
 from .decode import spans_to_tags
 from .encoder import encoder_path, quiet_transformers
+from .segment import segment
 from .standoff import load_authored, load_gold
 from .tagger import encode, pad_batch, window_inputs
 from .types import Document
@@ -54,11 +55,13 @@ def training_documents(config: TaggerConfig, gold_ids: set[str] | None = None) -
 
 
 def build_examples(tokenizer, docs: Sequence[Document], max_length: int, stride: int) -> list[tuple[list[int], list[int]]]:
-    """(input ids, label ids) per window; [CLS]/[SEP] get -100 so the loss ignores them."""
+    """(input ids, label ids) per model input, cut as at inference (sentences); [CLS]/[SEP]
+    get -100 so the loss ignores them."""
     examples = []
+    docs = [segment(d) for d in docs]
     for doc, enc in zip(docs, encode(tokenizer, [d.text for d in docs])):
         tags = [labels.LABEL2ID[t] for t in spans_to_tags(enc.offsets, [c.span for c in doc.claims])]
-        for start, ids in window_inputs(tokenizer, enc, max_length, stride):
+        for start, ids in window_inputs(tokenizer, enc, doc.sentences, max_length, stride):
             examples.append((ids, [-100, *tags[start:start + len(ids) - 2], -100]))
     return examples
 
