@@ -14,9 +14,15 @@ from .types import Claim, Document
 Key = tuple[str, int, int]
 
 
-def load_alignments(path: Path) -> dict[tuple[str, str], set[tuple[Key, Key]]]:
-    """Gold pairs grouped by (doc a, doc b)."""
+def load_alignments(path: Path, doc_pairs: Path | None = None) -> dict[tuple[str, str], set[tuple[Key, Key]]]:
+    """Gold pairs grouped by (doc a, doc b); doc_pairs (lines {"a": id, "b": id}) adds the
+    document pairs that were annotated but have no aligned claims, so their false alignments count."""
     out: dict[tuple[str, str], set] = defaultdict(set)
+    if doc_pairs is not None:
+        for line in Path(doc_pairs).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                out[(r["a"], r["b"])]
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
             r = json.loads(line)
@@ -29,9 +35,10 @@ def _key(doc: Document, c: Claim) -> Key:
     return (doc.id, c.start, c.end)
 
 
-def predicted_pairs(doc_a: Document, doc_b: Document, embedder: Embedder, threshold: float, margin: float | None) -> set[tuple[Key, Key]]:
-    sim = document_similarity(doc_a, doc_b, embedder)
-    return {(_key(doc_a, doc_a.claims[p.a]), _key(doc_b, doc_b.claims[p.b])) for p in align(sim, threshold, margin)}
+def predicted_pairs(doc_a: Document, doc_b: Document, embedder: Embedder, settings: dict) -> set[tuple[Key, Key]]:
+    sim = document_similarity(doc_a, doc_b, embedder, settings)
+    found = align(sim, settings["threshold"], settings["second_match_margin"])
+    return {(_key(doc_a, doc_a.claims[p.a]), _key(doc_b, doc_b.claims[p.b])) for p in found}
 
 
 def _to_gold(doc_pred: Document, doc_gold: Document) -> dict[Key, Key]:
@@ -45,20 +52,20 @@ def _to_gold(doc_pred: Document, doc_gold: Document) -> dict[Key, Key]:
 
 
 def alignment_scores(gold_pairs: dict, gold_docs: dict[str, Document], pred_docs: dict[str, Document] | None,
-                     embedder: Embedder, threshold: float | None = None, margin: float | None = -1.0) -> dict:
-    s = compare_settings()
-    threshold = s["threshold"] if threshold is None else threshold
-    margin = s.get("second_match_margin") if margin == -1.0 else margin
+                     embedder: Embedder, **overrides) -> dict:
+    """P/R/F1 of the comparator on gold claims (and end to end when pred_docs are given);
+    overrides (threshold, second_match_margin, position_weight) replace configs/compare.yaml."""
+    s = compare_settings() | overrides
     on_gold, e2e = Counts(), Counts()
     coverage_hits = coverage_total = 0
     for (ida, idb), gold in gold_pairs.items():
-        pred = predicted_pairs(gold_docs[ida], gold_docs[idb], embedder, threshold, margin)
+        pred = predicted_pairs(gold_docs[ida], gold_docs[idb], embedder, s)
         on_gold.add(Counts(len(pred & gold), len(pred - gold), len(gold - pred)))
         if pred_docs is None:
             continue
         pa, pb = pred_docs[ida], pred_docs[idb]
         mapping = _to_gold(pa, gold_docs[ida]) | _to_gold(pb, gold_docs[idb])
-        pred_e2e = predicted_pairs(pa, pb, embedder, threshold, margin)
+        pred_e2e = predicted_pairs(pa, pb, embedder, s)
         tp = len({(mapping.get(x), mapping.get(y)) for x, y in pred_e2e} & gold)
         e2e.add(Counts(tp, len(pred_e2e) - tp, len(gold) - tp))
         cg, cp = coverage(gold_docs[ida], gold_docs[idb]), coverage(pa, pb)
@@ -66,7 +73,8 @@ def alignment_scores(gold_pairs: dict, gold_docs: dict[str, Document], pred_docs
             cat = lambda c: next((k for k in ("both", "only_a", "only_b") if pid in c[k]), "none")
             coverage_hits += cat(cg) == cat(cp)
             coverage_total += 1
-    out = {"threshold": threshold, "second_match_margin": margin, "on_gold_claims": on_gold.as_dict()}
+    out = {k: s[k] for k in ("threshold", "second_match_margin", "position_weight")} | {"encoder": getattr(embedder, "name", None),
+                                                                                       "on_gold_claims": on_gold.as_dict()}
     if pred_docs is not None:
         out["end_to_end"] = e2e.as_dict()
         out["position_coverage_accuracy"] = round(coverage_hits / coverage_total, 4) if coverage_total else None

@@ -35,25 +35,45 @@ def train(
     set_: Annotated[list[str], typer.Option("--set", help="override a config key, e.g. --set lr=5.0e-5")] = [],
     out: Annotated[Optional[Path], typer.Option(help="model folder (default: the config's output_dir)")] = None,
     extra: Annotated[list[Path], typer.Option(help="extra folder of standoff files with their .txt (from `readout annotations import`)")] = [],
+    only: Annotated[Optional[str], typer.Option(help="train only the `tagger` or only the comparator's `encoder`")] = None,
 ):
-    """Fine-tune the claim tagger on the hand-labelled set plus authored texts."""
+    """Fine-tune the claim tagger on the hand-labelled set plus authored texts, then the
+    comparator's sentence encoder on claim pairs in our own words (configs/compare.yaml)."""
+    import json
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .config import load_tagger_config
     from .errors import ReadoutError
-    from .train import train as run_train
+
+    if only not in (None, "tagger", "encoder"):
+        fail(f"--only {only!r}: expected tagger or encoder")
+
+    def bar(what: str):
+        return Progress(TextColumn(what), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
+                        TextColumn("loss {task.fields[loss]:.3f}"), TimeElapsedColumn(), TimeRemainingColumn())
 
     try:
-        cfg = load_tagger_config(config, set_ + ([f"extra=[{','.join(str(p.resolve()) for p in extra)}]"] if extra else []))
-        with Progress(TextColumn("training"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
-                      TextColumn("loss {task.fields[loss]:.3f}"), TimeElapsedColumn(), TimeRemainingColumn()) as bar:
-            task = bar.add_task("train", total=None, loss=float("nan"))
-            path = run_train(cfg, output_dir=out, progress=lambda s, t, l: bar.update(task, completed=s, total=t, loss=l))
+        if only in (None, "tagger"):
+            from .config import load_tagger_config
+            from .train import train as run_train
+
+            cfg = load_tagger_config(config, set_ + ([f"extra=[{','.join(str(p.resolve()) for p in extra)}]"] if extra else []))
+            with bar("training the tagger") as progress:
+                task = progress.add_task("train", total=None, loss=float("nan"))
+                path = run_train(cfg, output_dir=out, progress=lambda s, t, l: progress.update(task, completed=s, total=t, loss=l))
+            secs = json.loads((path / "training.json").read_text())["train_seconds"]
+            typer.echo(f"wrote {path} in {secs:.0f} s")
+        if only in (None, "encoder"):
+            from .compare import compare_settings
+            from .embed_train import train_encoder
+
+            with bar("training the comparator's encoder") as progress:
+                task = progress.add_task("train", total=None, loss=float("nan"))
+                path = train_encoder(compare_settings(), progress=lambda s, t, l: progress.update(task, completed=s, total=t, loss=l))
+            secs = json.loads((path / "readout_training.json").read_text())["train_seconds"]
+            typer.echo(f"wrote {path} in {secs:.0f} s")
     except ReadoutError as e:
         fail(str(e))
-    import json
-    secs = json.loads((path / "training.json").read_text())["train_seconds"]
-    typer.echo(f"wrote {path} in {secs:.0f} s")
 
 
 @app.command()

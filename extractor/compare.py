@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +30,7 @@ class Alignment:
 
 def compare_settings() -> dict:
     cfg = dict(load_yaml("compare.yaml"))
-    known = {"encoder", "threshold", "second_match_margin", "intensifiers", "hedges"}
+    known = {"encoder", "base_encoder", "training", "threshold", "position_weight", "second_match_margin", "intensifiers", "hedges"}
     unknown = set(cfg) - known
     if unknown:
         from .errors import ConfigError
@@ -35,16 +38,36 @@ def compare_settings() -> dict:
     return cfg
 
 
+@lru_cache(maxsize=4)
+def resolve_encoder(name: str | None = None) -> tuple[Path, str]:
+    """(folder, id) of the comparator's encoder: the configured one (the fine-tuned folder
+    `readout train` writes), else the base encoder with a warning, so that comparing still
+    works before training but the report says which encoder it used."""
+    from .config import repo_path
+    from .encoder import PACKAGE_MODELS, encoder_path
+
+    settings = compare_settings()
+    name = name or settings["encoder"]
+    if name not in PACKAGE_MODELS and not (repo_path(name) / "config.json").exists() and name == settings["encoder"]:
+        print(f"warning: {name}: no fine-tuned comparator encoder (run `readout train`); using the base encoder "
+              f"{settings['base_encoder']}, which aligns less well (eval/README.md)", file=sys.stderr)
+        name = settings["base_encoder"]
+    path = encoder_path(name if name in PACKAGE_MODELS else str(repo_path(name)))
+    weights = path / "model.safetensors"
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:12] if weights.exists() else "?"
+    return path, f"{name}@{digest}"
+
+
 class Embedder:
-    """sentence-transformers over the packaged encoder, with an in-memory cache by text."""
+    """sentence-transformers over the comparator's encoder, with an in-memory cache by text."""
 
     def __init__(self, name: str | None = None):
         from sentence_transformers import SentenceTransformer
 
-        from .encoder import encoder_path, quiet_transformers
+        from .encoder import quiet_transformers
 
         quiet_transformers()
-        path = encoder_path(name or compare_settings()["encoder"])
+        path, self.name = resolve_encoder(name)
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.cache: dict[str, np.ndarray] = {}
 
@@ -188,10 +211,26 @@ def embed_claims(embedder: "Embedder", texts: list[str]) -> tuple[np.ndarray, li
     return whole, out
 
 
-def document_similarity(doc_a: Document, doc_b: Document, embedder: "Embedder") -> np.ndarray:
+def position_agreement(claims_a: Sequence[Claim], claims_b: Sequence[Claim]) -> np.ndarray:
+    """+1 where two claims link a canonical position in common, -1 where both link positions
+    but none in common, 0 where either links none: the linker's topic is independent evidence
+    that the encoder, which hears friendship and cooperation everywhere, lacks."""
+    out = np.zeros((len(claims_a), len(claims_b)), np.float32)
+    for i, a in enumerate(claims_a):
+        pa = set(a.position_ids)
+        for j, b in enumerate(claims_b):
+            pb = set(b.position_ids)
+            if pa and pb:
+                out[i, j] = 1.0 if pa & pb else -1.0
+    return out
+
+
+def document_similarity(doc_a: Document, doc_b: Document, embedder: "Embedder", settings: dict | None = None) -> np.ndarray:
+    """Claim similarity (encoder) shifted by position_weight x position agreement."""
+    settings = settings or compare_settings()
     wa, pa = embed_claims(embedder, [doc_a.slice(c) for c in doc_a.claims])
     wb, pb = embed_claims(embedder, [doc_b.slice(c) for c in doc_b.claims])
-    return claim_similarity(wa, wb, pa, pb)
+    return claim_similarity(wa, wb, pa, pb) + settings["position_weight"] * position_agreement(doc_a.claims, doc_b.claims)
 
 
 @lru_cache(maxsize=1)
@@ -202,5 +241,5 @@ def _default_embedder() -> Embedder:
 def align_documents(doc_a: Document, doc_b: Document, embedder: Embedder | None = None,
                     settings: dict | None = None) -> list[Alignment]:
     settings = settings or compare_settings()
-    sim = document_similarity(doc_a, doc_b, embedder or _default_embedder())
+    sim = document_similarity(doc_a, doc_b, embedder or _default_embedder(), settings)
     return align(sim, settings["threshold"], settings.get("second_match_margin"))

@@ -20,7 +20,8 @@ def doc_info(doc: Document) -> dict:
     return {"doc_id": doc.id, **{k: doc.meta.get(k) for k in DOC_KEYS}}
 
 
-def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], model: str | None = None) -> dict:
+def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], model: str | None = None,
+                 encoder: str | None = None) -> dict:
     settings = compare_settings()
     aligned_a, aligned_b = {p.a for p in alignments}, {p.b for p in alignments}
     return {
@@ -36,7 +37,7 @@ def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], 
         "only_b": [claim_record(doc_b, c) for i, c in enumerate(doc_b.claims) if i not in aligned_b],
         "positions": coverage(doc_a, doc_b),
         "balance": {"a": balance(doc_a), "b": balance(doc_b)},
-        "provenance": {"readout_version": __version__, "claims_model": model, "encoder": settings["encoder"],
+        "provenance": {"readout_version": __version__, "claims_model": model, "encoder": encoder or settings["encoder"],
                        "threshold": settings["threshold"],
                        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds")},
     }
@@ -110,7 +111,7 @@ def compare_pair(doc_a: Document, doc_b: Document, embedder, model: str | None =
     """Both documents must carry their claims already."""
     from .compare import align_documents
 
-    return build_report(doc_a, doc_b, align_documents(doc_a, doc_b, embedder), model)
+    return build_report(doc_a, doc_b, align_documents(doc_a, doc_b, embedder), model, getattr(embedder, "name", None))
 
 
 def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparisons: list[dict],

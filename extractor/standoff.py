@@ -112,11 +112,11 @@ def write_gold(doc: Document, path: Path, annotators: list[str]) -> None:
     path.write_text(json.dumps(to_standoff(doc, annotators), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def load_authored(folder: Path) -> list[Document]:
-    """Training texts written in the project's own words (annotations/authored/*.jsonl): each
-    line holds its own text and claims with offsets, checked like gold claims."""
+def load_authored(folder: Path, pattern: str = "*.jsonl") -> list[Document]:
+    """Texts written in the project's own words (annotations/authored/*.jsonl): each line
+    holds its own text and claims with offsets, checked like gold claims."""
     docs = []
-    for path in sorted(Path(folder).glob("*.jsonl")):
+    for path in sorted(Path(folder).glob(pattern)):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

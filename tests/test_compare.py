@@ -1,6 +1,7 @@
 import numpy as np
 
-from extractor.compare import align, balance, claim_similarity, clauses, coverage, differences
+from extractor.compare import (align, balance, claim_similarity, clauses, coverage, differences, document_similarity,
+                               position_agreement)
 from extractor.segment import segment
 from extractor.types import Claim, Document, PositionLink, Span
 
@@ -65,3 +66,23 @@ def test_coverage_and_balance():
     assert cov["matrix"]["economic_cooperation"] == {"a": ["both"], "b": ["cn"]}
     bal = balance(VN)
     assert bal["claims"] == {"both": 1, "vn": 2} and bal["sentence_share"] == {"both": 0.333, "vn": 0.667}
+
+
+def test_position_agreement_rewards_shared_positions_and_penalises_disjoint_ones():
+    bare = _doc("x", "cn", "Li said China will expand rail links.", [("will expand rail links", "COMMITMENT", "cn", [])])
+    agree = position_agreement(VN.claims, CN.claims + bare.claims)
+    assert agree.tolist() == [[1, -1, 0], [-1, 1, 0], [-1, -1, 0]]
+
+
+def test_position_weight_shifts_the_encoder_similarity(monkeypatch):
+    class Flat:  # an encoder that finds every text alike: only the positions tell claims apart
+        name = "flat"
+
+        def encode(self, texts):
+            return np.ones((len(texts), 2)) / np.sqrt(2)
+
+    base = {"position_weight": 0.0, "threshold": 0.5, "second_match_margin": None}
+    assert np.allclose(document_similarity(VN, CN, Flat(), base), 1.0)
+    sim = document_similarity(VN, CN, Flat(), base | {"position_weight": 0.1})
+    assert np.allclose(sim, [[1.1, 0.9], [0.9, 1.1], [0.9, 0.9]])
+    assert [(p.a, p.b) for p in align(sim, 0.5)] == [(0, 0), (1, 1)]
