@@ -27,14 +27,39 @@ from extractor.standoff import load_authored, load_gold  # noqa: E402
 THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(21)]  # 0.30 .. 0.80
 
 
+def paired_reports() -> tuple[dict, dict]:
+    """The invented meetings told by both sides: gold alignments by document pair, documents.
+    The tagger never trains on them, so they also test the whole pipeline on unseen text."""
+    folder = ROOT / "annotations/paired_reports"
+    pairs: dict = {}
+    for part in sorted(p.stem.split("_", 1)[1] for p in folder.glob("pairs_*.jsonl")):
+        pairs |= load_alignments(folder / f"alignments_{part}.jsonl", folder / f"pairs_{part}.jsonl")
+    return pairs, {d.id: d for d in load_authored(folder, "reports_*.jsonl")}
+
+
 def dev_set() -> tuple[dict, dict]:
     """Gold alignments by document pair, and the documents, of the development set."""
-    authored, paired = ROOT / "annotations/authored_alignments", ROOT / "annotations/paired_reports"
-    pairs = load_alignments(authored / "alignments.jsonl", authored / "alignment_pairs.jsonl")
-    for part in sorted(p.stem.split("_", 1)[1] for p in paired.glob("pairs_*.jsonl")):
-        pairs |= load_alignments(paired / f"alignments_{part}.jsonl", paired / f"pairs_{part}.jsonl")
-    docs = load_authored(ROOT / "annotations/authored") + load_authored(paired, "reports_*.jsonl")
-    return pairs, {d.id: d for d in docs}
+    authored = ROOT / "annotations/authored_alignments"
+    pairs, docs = paired_reports()
+    pairs |= load_alignments(authored / "alignments.jsonl", authored / "alignment_pairs.jsonl")
+    return pairs, docs | {d.id: d for d in load_authored(ROOT / "annotations/authored")}
+
+
+def end_to_end(model: Path, emb) -> dict:
+    """The trained tagger on the paired reports (unseen text): extraction scores, then the
+    comparator on the predicted claims, scored against the gold alignments."""
+    from extractor import scoring
+    from extractor.pipeline import annotate
+    from extractor.tagger import ClaimTagger
+
+    pairs, docs = paired_reports()
+    ids = sorted(docs)
+    pred = {d.id: d for d in annotate([docs[i].with_(claims=()) for i in ids], ClaimTagger.load(model))}
+    extraction = scoring.score([(docs[i].claims, pred[i].claims) for i in ids], "overlap", True).overall.as_dict()
+    result = alignment_scores(pairs, docs, pred, emb)
+    return {"documents": len(ids), "gold_claims": sum(len(docs[i].claims) for i in ids),
+            "extraction_overlap_label_holder": extraction, "alignment_on_gold_claims": result["on_gold_claims"],
+            "alignment_end_to_end": result["end_to_end"], "position_coverage_accuracy": result["position_coverage_accuracy"]}
 
 
 def sets() -> dict:
@@ -48,6 +73,7 @@ def sets() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--encoders", nargs="+", default=[compare_settings()["base_encoder"], compare_settings()["encoder"]])
+    ap.add_argument("--model", type=Path, default=ROOT / "models/tagger", help="tagger for the end-to-end run")
     args = ap.parse_args()
     data = sets()
     settings = compare_settings()
@@ -56,8 +82,16 @@ def main() -> None:
         emb = Embedder(name)
         for weight in sorted({0.0, settings["position_weight"]}):
             results.append(sweep_one(emb, weight, data))
+    e2e = end_to_end(args.model, emb)
+    x, g, e = e2e["extraction_overlap_label_holder"], e2e["alignment_on_gold_claims"], e2e["alignment_end_to_end"]
+    print(f"\nend to end on the paired reports ({e2e['documents']} documents, {e2e['gold_claims']} gold claims, "
+          f"unseen by the tagger), with {emb.name} and configs/compare.yaml:")
+    print(f"  extraction overlap F1 label+holder {x['f1']:.3f} (P {x['precision']:.3f} R {x['recall']:.3f})")
+    print(f"  alignment on gold claims F1 {g['f1']:.3f}; on predicted claims F1 {e['f1']:.3f} (P {e['precision']:.3f} R {e['recall']:.3f})")
+    print(f"  position coverage accuracy {e2e['position_coverage_accuracy']:.3f}")
     out = ROOT / "eval/results/alignment.json"
-    out.write_text(json.dumps({"second_match_margin": settings["second_match_margin"], "results": results}, indent=2) + "\n")
+    out.write_text(json.dumps({"settings": {k: settings[k] for k in ("threshold", "second_match_margin", "position_weight")},
+                               "results": results, "end_to_end_paired_reports": e2e}, indent=2) + "\n")
     print(f"\nwrote {out}")
 
 
