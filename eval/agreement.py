@@ -46,8 +46,23 @@ def agreement(pass_a: Path, pass_b: Path, corpus: Path) -> dict:
     return result
 
 
+def alignment_agreement(reference: Path, other: Path) -> dict:
+    """Pairwise F1 between two alignment annotations of the same claims (symmetric: P and R
+    swap with the roles). The reconciled alignments were made by one annotator; `other` is
+    an independent pass made later without seeing them."""
+    from extractor.alignment_eval import load_alignments
+    from extractor.scoring import Counts
+
+    ref = set().union(*load_alignments(reference).values())
+    oth = set().union(*load_alignments(other).values())
+    return {"reference_pairs": len(ref), "other_pairs": len(oth), **Counts(len(ref & oth), len(oth - ref), len(ref - oth)).as_dict()}
+
+
 def main() -> None:
     res = agreement(ROOT / "annotations/passes/passA", ROOT / "annotations/passes/passB", ROOT.parent / "shared/seeds")
+    second = ROOT / "annotations/passes/alignments_passC.jsonl"
+    if second.exists():
+        res["alignments"] = alignment_agreement(ROOT / "annotations/alignments.jsonl", second)
     out = ROOT / "eval/results/agreement.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=2) + "\n")
@@ -62,6 +77,15 @@ def main() -> None:
           "| measure | value |", "|---|---|"] + [f"| {k} | {v:.3f} |" for k, v in rows] + [
           "", "Overlap F1 of label+holder between the passes is the ceiling against which the",
           "tagger's cross-validated overlap F1 (label+holder) should be read."]
+    if "alignments" in res:
+        a = res["alignments"]
+        print(f"{'alignment pairs F1':32s} {a['f1']:.3f}")
+        md += ["", "## Alignments", "",
+               "`annotations/alignments.jsonl` (the gold alignments of the 2022 meeting) against an independent",
+               "pass made from the same guidelines without seeing them (`annotations/passes/alignments_passC.jsonl`):",
+               "", "| gold pairs | pass pairs | in both | F1 |", "|---|---|---|---|",
+               f"| {a['reference_pairs']} | {a['other_pairs']} | {a['tp']} | {a['f1']:.3f} |", "",
+               "This F1 is the ceiling against which the comparator's alignment F1 on gold claims should be read."]
     (ROOT / "annotations/AGREEMENT.md").write_text("\n".join(md) + "\n")
 
 
