@@ -4,6 +4,7 @@ dataclasses out, so every rule can be tested on hand-made arrays.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import numpy as np
@@ -117,6 +118,12 @@ def _to_word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _end_between(sorted_ends: Sequence[int], lo: int, hi: int) -> bool:
+    """Whether a sentence ends at a character offset in [lo, hi] (binary search: decode runs per token)."""
+    i = bisect.bisect_left(sorted_ends, lo)
+    return i < len(sorted_ends) and sorted_ends[i] <= hi
+
+
 def decode(
     text: str,
     offsets: Sequence[tuple[int, int]],
@@ -153,7 +160,7 @@ def decode(
             continue
         if open_region:
             cur = regions[-1]
-            crosses = any(offsets[cur[-1]][1] <= b <= s for b in sent_ends)
+            crosses = _end_between(sent_ends, offsets[cur[-1]][1], s)
             label_so_far = names[int(mass[cur].sum(0).argmax())]
             switch = tag.startswith("B-") and tag[2:] != label_so_far and probs[i, tag_id] >= SPLIT_PROB
             if not crosses and not switch:
@@ -170,7 +177,7 @@ def decode(
             continue
         prev = pieces[-1] if pieces else None
         if (prev and prev[0] == label and s - prev[2] <= MERGE_GAP
-                and not any(prev[2] <= b <= s for b in sent_ends)):
+                and not _end_between(sent_ends, prev[2], s)):
             # coordinated predicates with one label form one claim (guidelines, section 2.5)
             pieces[-1] = (label, prev[1], e, prev[3] + scores)
         else:
