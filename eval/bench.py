@@ -7,7 +7,7 @@ On the same trained tagger and the same documents it measures
      process: articles/s, tokens/s, words/s, peak RSS, for two corpus sizes;
   2. the naive path: transformers' token-classification pipeline, article by article, with
      a stride (and notes how much text is lost without one);
-  3. the limit: a bare forward pass of the same model over exactly the windows extraction
+  3. the limit: a bare forward pass of the same model over exactly the inputs extraction
      fed it, sorted by length and batched, under inference_mode; and the float32 matmul
      rate, to show what share of the hardware the forward pass uses;
   4. the comparator: claims embedded per second, compare() on one meeting cold and warm;
@@ -209,7 +209,7 @@ def main() -> None:
     tagger = ClaimTagger.load(args.model)
     windows, n_tokens, n_words = corpus_tokens(tagger, texts)
 
-    print(f"corpus: {args.docs} documents from {args.corpus} ({n_tokens:,} tokens in {len(windows)} windows, {n_words:,} words); "
+    print(f"corpus: {args.docs} documents from {args.corpus} ({n_tokens:,} tokens in {len(windows)} model inputs (sentences), {n_words:,} words); "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
     ex_small = run_child(small, args.model)
     ex_large = run_child(large, args.model)
@@ -240,7 +240,7 @@ def main() -> None:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "torch": torch.__version__, "threads": torch.get_num_threads()},
         "model": tagger.name,
-        "corpus": {"source": str(args.corpus), "documents": args.docs, "tokens": n_tokens, "windows": len(windows), "words": n_words},
+        "corpus": {"source": str(args.corpus), "documents": args.docs, "tokens": n_tokens, "model_inputs": len(windows), "words": n_words},
         "extract_small": ex_small, "extract_large": ex_large, "extract_int8": ex_int8,
         "articles_per_s_large": round(ex_large["documents"] / ex_large["extract_s"], 3),
         "forward": {"seconds": fwd_s, "tokens_per_s": n_tokens / fwd_s, "gflops": fwd_rate, "matmul_gflops": gflops},
