@@ -52,6 +52,8 @@ def fit_encoder(model, triples: list[Triple], epochs: int, batch_size: int, lr: 
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
     from transformers import get_linear_schedule_with_warmup
 
+    from .train import optimiser_step
+
     rng = random.Random(seed)
     torch.manual_seed(seed)
     loss_fn = MultipleNegativesRankingLoss(model, directions=("query_to_doc", "doc_to_query"))
@@ -65,16 +67,11 @@ def fit_encoder(model, triples: list[Triple], epochs: int, batch_size: int, lr: 
         rng.shuffle(order)
         for b in range(0, len(order), batch_size):
             chunk = order[b:b + batch_size]
-            # either side may come first: the pairs were written both ways round
             cols = [[t.anchor for t in chunk], [t.positive for t in chunk], [t.negative for t in chunk]]
-            features = [model.tokenize(c) for c in cols]
-            loss = loss_fn(features, None)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step(); sched.step(); optim.zero_grad()
+            value = optimiser_step(loss_fn([model.tokenize(c) for c in cols], None), model, optim, sched)
             step += 1
             if progress:
-                progress(step, steps, float(loss.detach()))
+                progress(step, steps, value)
     model.eval()
     return step
 

@@ -38,7 +38,7 @@ def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], 
         "positions": coverage(doc_a, doc_b),
         "balance": {"a": balance(doc_a), "b": balance(doc_b)},
         "provenance": {"readout_version": __version__, "claims_model": model, "encoder": encoder or settings["encoder"],
-                       "threshold": settings["threshold"],
+                       "threshold": settings["threshold"], "position_weight": settings["position_weight"],
                        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds")},
     }
 

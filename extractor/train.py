@@ -66,6 +66,14 @@ def build_examples(tokenizer, docs: Sequence[Document], max_length: int, stride:
     return examples
 
 
+def optimiser_step(loss, model, optim, sched) -> float:
+    """Backward, clip gradients to norm 1, step the optimiser and the schedule; the loss value."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optim.step(); sched.step(); optim.zero_grad()
+    return float(loss.detach())
+
+
 def fit(model, tokenizer, examples, config: TaggerConfig, progress: Callable[[int, int, float], None] | None = None):
     """Fine-tune in place; returns the number of optimisation steps taken."""
     from transformers import get_linear_schedule_with_warmup
@@ -85,13 +93,10 @@ def fit(model, tokenizer, examples, config: TaggerConfig, progress: Callable[[in
         for b in range(0, len(order), config.batch_size):
             chunk = [examples[i] for i in order[b:b + config.batch_size]]
             batch = pad_batch([x for x, _ in chunk], tokenizer.pad_token_id, [y for _, y in chunk])
-            loss = model(**batch).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step(); sched.step(); optim.zero_grad()
+            value = optimiser_step(model(**batch).loss, model, optim, sched)
             step += 1
             if progress:
-                progress(step, total, float(loss.detach()))
+                progress(step, total, value)
             if step >= total:
                 break
     model.eval()
