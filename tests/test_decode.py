@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from extractor import labels
-from extractor.decode import decode, merge_windows, spans_to_tags, trim_span, windows
+from extractor.decode import decode, merge_windows, sentence_windows, spans_to_tags, trim_span, windows
 from extractor.types import Sentence, Span
 
 ID2 = labels.ID2LABEL
@@ -93,6 +93,17 @@ def test_windows_cover_everything_with_stride():
     assert all(b[0] == a[1] - 3 for a, b in zip(w, w[1:]))
     with pytest.raises(ValueError):
         windows(25, 3, 3)
+
+
+def test_sentence_windows_cut_at_sentences_and_window_long_ones():
+    # ten one-character tokens at offsets 0, 2, 4, ...; sentences start at characters 3 and 8
+    offsets = [(2 * i, 2 * i + 1) for i in range(10)]
+    # token 0 sits before the first sentence and joins it; tokens 4.. start the second sentence
+    assert sentence_windows(offsets, [3, 8], max_tokens=10, stride=2) == [(0, 4), (4, 10)]
+    # a sentence longer than max_tokens is read in overlapping windows, never truncated
+    assert sentence_windows(offsets, [0], max_tokens=4, stride=1) == [(0, 4), (3, 7), (6, 10)]
+    assert sentence_windows(offsets, [], max_tokens=20, stride=2) == [(0, 10)]
+    assert sentence_windows([], [0], max_tokens=4, stride=1) == []
 
 
 def test_merge_windows_prefers_the_most_central_window():
