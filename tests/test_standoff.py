@@ -98,3 +98,27 @@ def test_project_gold_set_and_authored_texts_validate():
         assert len(docs) == 5 and all(d.claims for d in docs)
     authored = load_authored(root / "annotations" / "authored")
     assert len(authored) >= 80 and sum(len(d.claims) for d in authored) > 300
+
+
+def test_own_words_texts_share_no_twelve_word_run_with_the_seeds():
+    """Authored reports, paired reports and paraphrase pairs are written in our own words:
+    none repeats twelve consecutive words of a seed article."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    seeds = sorted((root.parent / "shared" / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("no seed articles beside the repository")
+
+    def grams(text):
+        w = re.findall(r"\w+", text.lower())
+        return {tuple(w[i:i + 12]) for i in range(len(w) - 11)}
+
+    seed_grams = set().union(*(grams(p.read_text(encoding="utf-8")) for p in seeds))
+    files = [*(root / "annotations" / "authored").glob("*.jsonl"), *(root / "annotations" / "paired_reports").glob("reports_*.jsonl"),
+             *(root / "annotations" / "paraphrase").glob("*.jsonl")]
+    assert len(files) >= 5
+    copied = [(f.name, row.get("id")) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()
+              for row in [json.loads(line)] for k in ("text", "a", "b", "negative")
+              if isinstance(row.get(k), str) and grams(row[k]) & seed_grams]
+    assert copied == []
