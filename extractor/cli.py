@@ -174,14 +174,25 @@ def eval_(
     set_: Annotated[list[str], typer.Option("--set", help="override a config key")] = [],
     out: Annotated[Optional[Path], typer.Option(help="results JSON (default eval/results/cv-<date>.json)")] = None,
     model: Annotated[Optional[Path], typer.Option(help="model folder whose metrics.json and card get the figures")] = None,
+    rescore_alignment: Annotated[Optional[Path], typer.Option(help="a saved results JSON: recompute only its alignment figures from the stored fold predictions (after a comparator change)")] = None,
 ):
     """Leave-one-article-out cross-validation of the tagger and the rule baseline."""
     from .config import load_tagger_config
     from .errors import ReadoutError
     from .evaluate import cross_validate, print_report
+    from .evaluate import rescore_alignment as rescore
 
     try:
         cfg = load_tagger_config(config, set_)
+        if rescore_alignment is not None:
+            if not rescore_alignment.exists():
+                fail(f"{rescore_alignment}: no such results file")
+            al = rescore(rescore_alignment, cfg, model if model else _model_dir(None))["alignment"]
+            g, e = al["on_gold_claims"], al["end_to_end"]
+            typer.echo(f"alignment F1 on gold claims {g['f1']:.3f}, end to end {e['f1']:.3f}; "
+                       f"position coverage accuracy {al['position_coverage_accuracy']:.3f} ({al['encoder']})")
+            typer.echo(f"wrote {rescore_alignment}")
+            return
         result, path = cross_validate(cfg, out, model_dir=model if model else _model_dir(None))
     except ReadoutError as e:
         fail(str(e))

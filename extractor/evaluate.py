@@ -17,7 +17,7 @@ from .holders import attribute_holders
 from .positions import link_positions, link_substring, link_text
 from .segment import segment
 from .standoff import load_gold
-from .types import Document
+from .types import Claim, Document, PositionLink, Span
 
 
 def system_scores(pairs: list[tuple[tuple, tuple]]) -> dict:
@@ -43,6 +43,38 @@ def holder_scores(gold: list[Document]) -> dict:
     pairs = [(d.claims, attribute_holders(d).claims) for d in gold]
     acc, n = scoring.holder_accuracy(pairs)
     return {"accuracy": round(acc, 4), "claims": n}
+
+
+def add_alignment(result: dict, gold: list[Document], preds: dict[str, Document]) -> None:
+    """The comparator on the gold alignments (annotations/alignments.jsonl), on gold claims
+    and end to end on the folds' predictions, into the result and its summary."""
+    alignments = ROOT / "annotations" / "alignments.jsonl"
+    if not alignments.exists():
+        return
+    from .alignment_eval import alignment_scores, load_alignments
+    from .compare import Embedder
+
+    al = alignment_scores(load_alignments(alignments), {d.id: d for d in gold}, preds, Embedder())
+    result["alignment"] = al
+    result["summary"]["alignment_f1_gold"] = al["on_gold_claims"]["f1"]
+    result["summary"]["alignment_f1_end_to_end"] = al["end_to_end"]["f1"]
+    result["summary"]["position_coverage_accuracy"] = al["position_coverage_accuracy"]
+
+
+def rescore_alignment(path: Path, config: TaggerConfig, model_dir: Path | None = None) -> dict:
+    """Alignment figures of a saved cross-validation recomputed from its stored fold
+    predictions, after a change to the comparator only: no fold is retrained."""
+    result = json.loads(Path(path).read_text(encoding="utf-8"))
+    gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
+    stored = {f["doc_id"]: f["predictions"] for f in result["folds"]}
+    preds = {d.id: segment(replace(d, claims=tuple(
+        Claim(Span(p["start"], p["end"], p["label"], p["score"]), p["holder"], None,
+              tuple(PositionLink(x) for x in p["positions"])) for p in stored[d.id]))) for d in gold}
+    add_alignment(result, gold, preds)
+    result["alignment"]["rescored"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_json(Path(path), result)
+    _write_metrics(result, model_dir)
+    return result
 
 
 def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Path | None = None,
@@ -102,24 +134,20 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         "linking_on_gold_spans": {"alias_linker": linker, "substring_baseline": linker_base},
         "folds": folds,
     }
-    alignments = ROOT / "annotations" / "alignments.jsonl"
-    if alignments.exists():
-        from .alignment_eval import alignment_scores, load_alignments
-        from .compare import Embedder
-
-        al = alignment_scores(load_alignments(alignments), {d.id: d for d in gold}, preds, Embedder())
-        result["alignment"] = al
-        result["summary"]["alignment_f1_gold"] = al["on_gold_claims"]["f1"]
-        result["summary"]["alignment_f1_end_to_end"] = al["end_to_end"]["f1"]
-        result["summary"]["position_coverage_accuracy"] = al["position_coverage_accuracy"]
+    add_alignment(result, gold, preds)
     if out is None:
         out = ROOT / "eval/results" / f"cv-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     write_json(out, result)
+    _write_metrics(result, model_dir)
+    return result, out
+
+
+def _write_metrics(result: dict, model_dir: Path | None) -> None:
+    """The summary into the model folder's metrics.json, and its card re-rendered."""
     if model_dir is not None and (Path(model_dir) / "training.json").exists():
         write_json(Path(model_dir) / "metrics.json", {k: result[k] for k in ("summary", "protocol", "command", "date", "gold")})
         render_card(Path(model_dir))
-    return result, out
 
 
 def print_report(result: dict) -> None:

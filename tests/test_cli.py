@@ -62,3 +62,27 @@ def test_compare_by_doc_id_writes_json_and_markdown(trained_tiny, tmp_path):
 def test_compare_unknown_doc_id_lists_the_ids(trained_tiny, tmp_path):
     r = runner.invoke(app, ["compare", "alpha", "gamma", "--corpus", str(CORPUS), "--model", str(trained_tiny)])
     assert r.exit_code == 2 and "no document with id 'gamma'; ids: alpha, beta" in r.output
+
+
+def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tmp_path):
+    """`readout eval --rescore-alignment`: with fold predictions that are the gold claims
+    themselves, end to end must score exactly what the comparator scores on gold claims."""
+    import pytest
+
+    from extractor.config import load_tagger_config
+    from extractor.standoff import load_gold
+
+    cfg = load_tagger_config(None, [])
+    if not cfg.resolve("corpus_dir").exists():
+        pytest.skip("no seed articles beside the repository")
+    gold = load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))
+    saved = {"summary": {}, "folds": [{"doc_id": d.id, "predictions": [
+        {"start": c.start, "end": c.end, "label": c.label, "holder": c.holder, "positions": list(c.position_ids),
+         "score": 1.0} for c in d.claims]} for d in gold]}
+    path = tmp_path / "cv.json"
+    path.write_text(json.dumps(saved))
+    result = CliRunner().invoke(app, ["eval", "--rescore-alignment", str(path), "--model", str(tmp_path / "none")])
+    assert result.exit_code == 0, result.output
+    al = json.loads(path.read_text())["alignment"]
+    assert al["end_to_end"] == al["on_gold_claims"] and al["on_gold_claims"]["tp"] > 0
+    assert al["position_coverage_accuracy"] == 1.0
