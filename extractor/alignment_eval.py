@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from .compare import Embedder, align, compare_settings, coverage, document_similarity
+from .compare import Embedder, align_documents, compare_settings, coverage
 from .positions import position_ids
 from .scoring import Counts
 from .types import Claim, Document
@@ -36,9 +36,8 @@ def _key(doc: Document, c: Claim) -> Key:
 
 
 def predicted_pairs(doc_a: Document, doc_b: Document, embedder: Embedder, settings: dict) -> set[tuple[Key, Key]]:
-    sim = document_similarity(doc_a, doc_b, embedder, settings)
-    found = align(sim, settings["threshold"], settings["second_match_margin"])
-    return {(_key(doc_a, doc_a.claims[p.a]), _key(doc_b, doc_b.claims[p.b])) for p in found}
+    return {(_key(doc_a, doc_a.claims[p.a]), _key(doc_b, doc_b.claims[p.b]))
+            for p in align_documents(doc_a, doc_b, embedder, settings)}
 
 
 def _to_gold(doc_pred: Document, doc_gold: Document) -> dict[Key, Key]:

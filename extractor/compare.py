@@ -44,7 +44,7 @@ def resolve_encoder(name: str | None = None) -> tuple[Path, str]:
     `readout train` writes), else the base encoder with a warning, so that comparing still
     works before training but the report says which encoder it used."""
     from .config import repo_path
-    from .encoder import PACKAGE_MODELS, encoder_path
+    from .encoder import PACKAGE_MODELS, encoder_path, weights_id
 
     settings = compare_settings()
     name = name or settings["encoder"]
@@ -53,9 +53,7 @@ def resolve_encoder(name: str | None = None) -> tuple[Path, str]:
               f"{settings['base_encoder']}, which aligns less well (eval/README.md)", file=sys.stderr)
         name = settings["base_encoder"]
     path = encoder_path(name if name in PACKAGE_MODELS else str(repo_path(name)))
-    weights = path / "model.safetensors"
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:12] if weights.exists() else "?"
-    return path, f"{name}@{digest}"
+    return path, f"{name}@{weights_id(path) if (path / 'model.safetensors').exists() else '?'}"
 
 
 class Embedder:
@@ -242,4 +240,4 @@ def align_documents(doc_a: Document, doc_b: Document, embedder: Embedder | None 
                     settings: dict | None = None) -> list[Alignment]:
     settings = settings or compare_settings()
     sim = document_similarity(doc_a, doc_b, embedder or _default_embedder(), settings)
-    return align(sim, settings["threshold"], settings.get("second_match_margin"))
+    return align(sim, settings["threshold"], settings["second_match_margin"])

@@ -151,6 +151,7 @@ def decode(
     sent_ends = sorted(s.end for s in sentences)
     regions: list[list[int]] = []
     open_region = False
+    region_mass = None  # label mass summed over the open region, kept as it grows
     for i, ((s, e), tag_id) in enumerate(zip(offsets, best)):
         if e <= s:  # special or empty token
             continue
@@ -161,12 +162,14 @@ def decode(
         if open_region:
             cur = regions[-1]
             crosses = _end_between(sent_ends, offsets[cur[-1]][1], s)
-            label_so_far = names[int(mass[cur].sum(0).argmax())]
+            label_so_far = names[int(region_mass.argmax())]
             switch = tag.startswith("B-") and tag[2:] != label_so_far and probs[i, tag_id] >= SPLIT_PROB
             if not crosses and not switch:
                 cur.append(i)
+                region_mass = region_mass + mass[i]
                 continue
         regions.append([i])
+        region_mass = mass[i].copy()
         open_region = True
     pieces: list[tuple[str, int, int, list[float]]] = []
     for idx in regions:

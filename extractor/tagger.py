@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from . import decode
-from .encoder import quiet_transformers
+from .encoder import quiet_transformers, weights_id
 from .errors import ModelMissingError, model_missing
 from .types import Claim, Document, Sentence
 
@@ -58,15 +58,6 @@ def pad_batch(rows: Sequence[Sequence[int]], pad_id: int, labels: Sequence[Seque
     return batch
 
 
-def weights_id(model_dir: Path) -> str:
-    """The model's identity: a hash of its weights file."""
-    h = hashlib.sha256()
-    with open(model_dir / "model.safetensors", "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:12]
-
-
 def require_model(path: str | Path) -> Path:
     """The folder of a trained tagger, or a clear error; only safetensors weights count."""
     path = Path(path)
@@ -108,8 +99,6 @@ class ClaimTagger:
         meta = json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        import hashlib
-
         cfg_hash = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12] if meta else None
         tagger = cls(model, tokenizer, meta.get("max_length", 256), meta.get("stride", 64),
                      name=f"{path.name}@{weights_id(path)}", path=path, config_hash=cfg_hash)
