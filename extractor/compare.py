@@ -81,8 +81,9 @@ class Embedder:
 
 def align(sim: np.ndarray, threshold: float, second_margin: float | None = None) -> list[Alignment]:
     """One-to-one assignment maximising total similarity (Hungarian), keeping pairs at or above
-    the threshold; then a claim left unaligned may join its best counterpart if that
-    similarity clears threshold + second_margin (one claim covering two of the other side)."""
+    the threshold; then, most similar first, further pairs at or above threshold +
+    second_margin while both claims have fewer than two partners (the guidelines' cap: a
+    claim listing several points may match two claims of the other account)."""
     from scipy.optimize import linear_sum_assignment
 
     if sim.size == 0:
@@ -90,22 +91,17 @@ def align(sim: np.ndarray, threshold: float, second_margin: float | None = None)
     rows, cols = linear_sum_assignment(-sim)
     pairs = [Alignment(int(i), int(j), float(sim[i, j])) for i, j in zip(rows, cols) if sim[i, j] >= threshold]
     if second_margin is not None:
-        # a claim left over may join its best counterpart, which then covers two claims at most
-        bar = threshold + second_margin
         partners_a = Counter(p.a for p in pairs)
         partners_b = Counter(p.b for p in pairs)
-        extra = []
-        for i in range(sim.shape[0]):
-            j = int(sim[i].argmax())
-            if not partners_a[i] and partners_b[j] == 1 and sim[i, j] >= bar:
-                extra.append(Alignment(i, j, float(sim[i, j])))
-                partners_a[i] += 1; partners_b[j] += 1
-        for j in range(sim.shape[1]):
-            i = int(sim[:, j].argmax())
-            if not partners_b[j] and partners_a[i] == 1 and sim[i, j] >= bar:
-                extra.append(Alignment(i, j, float(sim[i, j])))
-                partners_a[i] += 1; partners_b[j] += 1
-        pairs += extra
+        taken = {(p.a, p.b) for p in pairs}
+        bar = threshold + second_margin
+        candidates = sorted(((float(sim[i, j]), int(i), int(j)) for i, j in zip(*np.nonzero(sim >= bar))
+                             if (i, j) not in taken), key=lambda c: (-c[0], c[1], c[2]))
+        for s, i, j in candidates:
+            if partners_a[i] < 2 and partners_b[j] < 2:
+                pairs.append(Alignment(i, j, s))
+                partners_a[i] += 1
+                partners_b[j] += 1
     return sorted(pairs, key=lambda p: (p.a, p.b))
 
 

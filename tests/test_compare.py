@@ -23,6 +23,19 @@ def test_second_match_lets_one_claim_cover_two_at_most():
     assert align(np.zeros((0, 3)), 0.5) == []
 
 
+
+def test_second_match_may_join_two_claims_that_each_have_one_partner():
+    # a multi-point claim (a0) matches b0 best and also b1, which the assignment gave to a1
+    sim = np.array([[0.9, 0.7],
+                    [0.1, 0.8]])
+    assert [(p.a, p.b) for p in align(sim, 0.5, second_margin=0.15)] == [(0, 0), (0, 1), (1, 1)]
+    assert [(p.a, p.b) for p in align(sim, 0.5, second_margin=0.25)] == [(0, 0), (1, 1)]  # 0.7 < 0.75
+    # the most similar extra pair goes first; a0 then has its two partners
+    sim = np.array([[0.9, 0.72, 0.78],
+                    [0.1, 0.8, 0.1],
+                    [0.1, 0.1, 0.85]])
+    assert [(p.a, p.b) for p in align(sim, 0.5, second_margin=0.1)] == [(0, 0), (0, 2), (1, 1), (2, 2)]
+
 def test_claim_similarity_uses_the_best_clause():
     whole_a = np.array([[1.0, 0.0]]); whole_b = np.array([[0.0, 1.0]])
     parts_a = [np.array([[1.0, 0.0], [0.0, 1.0]])]; parts_b = [np.array([[0.0, 1.0]])]
