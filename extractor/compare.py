@@ -184,8 +184,8 @@ def claim_similarity(whole_a: np.ndarray, whole_b: np.ndarray,
                      parts_a: list[np.ndarray], parts_b: list[np.ndarray]) -> np.ndarray:
     """Mean of whole-claim similarity and best clause-to-clause similarity. Long claims list
     several points; the clause term lets one shared point count, the whole term keeps
-    two claims that only share a stock phrase apart. Chosen on the gold alignments
-    (eval/alignment.py prints the alternatives)."""
+    two claims that only share a stock phrase apart. Chosen on the development set
+    (eval/alignment.py; eval/README.md)."""
     whole = similarity_matrix(whole_a, whole_b)
     best = np.zeros_like(whole)
     for i, pa in enumerate(parts_a):
