@@ -29,12 +29,16 @@ THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(21)]  # 0.30 .. 0.80
 MARGINS = [0.05, 0.10, 0.15, 0.20, None]  # None: one-to-one only
 
 
-def paired_reports() -> tuple[dict, dict]:
-    """The invented meetings told by both sides: gold alignments by document pair, documents.
-    The tagger never trains on them, so they also test the whole pipeline on unseen text."""
+LONG_PART = "e"  # the paired reports written in real readouts' long multi-point sentences
+
+
+def paired_reports(parts: str = "*") -> tuple[dict, dict]:
+    """The invented meetings told by both sides: gold alignments by document pair (of the
+    parts matching `parts`), and the documents of every part. The tagger never trains on them, so they also
+    test the whole pipeline on unseen text."""
     folder = ROOT / "annotations/paired_reports"
     pairs: dict = {}
-    for part in sorted(p.stem.split("_", 1)[1] for p in folder.glob("pairs_*.jsonl")):
+    for part in sorted(p.stem.split("_", 1)[1] for p in folder.glob(f"pairs_{parts}.jsonl")):
         pairs |= load_alignments(folder / f"alignments_{part}.jsonl", folder / f"pairs_{part}.jsonl")
     return pairs, {d.id: d for d in load_authored(folder, "reports_*.jsonl")}
 
@@ -84,7 +88,7 @@ def main() -> None:
         emb = Embedder(name)
         for weight in sorted({0.0, settings["position_weight"]}):
             results.append(sweep_one(emb, weight, data))
-    margins = sweep_margins(emb, data, settings)
+    margins = sweep_margins(emb, {"dev": data["dev"], "dev_long": paired_reports(LONG_PART), "test": data["test"]}, settings)
     e2e = end_to_end(args.model, emb)
     x, g, e = e2e["extraction_overlap_label_holder"], e2e["alignment_on_gold_claims"], e2e["alignment_end_to_end"]
     print(f"\nend to end on the paired reports ({e2e['documents']} documents, {e2e['gold_claims']} gold claims, "
@@ -99,19 +103,22 @@ def main() -> None:
     print(f"\nwrote {out}")
 
 
-def sweep_margins(emb, data: dict, settings: dict) -> list[dict]:
+def best_on_dev(emb, splits: dict, **overrides) -> tuple[dict, int]:
+    """On-gold-claims scores at every threshold for each split, and the index of the
+    threshold best on dev (ties: the one nearest 0.5)."""
+    sweep = {name: [alignment_scores(p, d, None, emb, threshold=t, **overrides)["on_gold_claims"] for t in THRESHOLDS]
+             for name, (p, d) in splits.items()}
+    return sweep, max(range(len(THRESHOLDS)), key=lambda i: (sweep["dev"][i]["f1"], -abs(THRESHOLDS[i] - 0.5)))
+
+
+def sweep_margins(emb, splits: dict, settings: dict) -> list[dict]:
     """The second-match margin, with the threshold chosen on dev for each: on dev, on its
-    long-sentence part e alone, and on test."""
-    pairs, docs = data["dev"]
-    splits = {"dev": data["dev"], "dev_long": ({k: v for k, v in pairs.items() if k[0].startswith("pair-e")}, docs),
-              "test": data["test"]}
+    long-sentence part alone, and on test."""
     rows = []
     print(f"\n{emb.name}, position weight {settings['position_weight']}: second-match margin (threshold chosen on dev)")
     print("margin  threshold  dev F1  dev long F1  test F1")
     for m in MARGINS:
-        sweep = {name: [alignment_scores(p, d, None, emb, threshold=t, second_match_margin=m)["on_gold_claims"]
-                        for t in THRESHOLDS] for name, (p, d) in splits.items()}
-        best = max(range(len(THRESHOLDS)), key=lambda i: (sweep["dev"][i]["f1"], -abs(THRESHOLDS[i] - 0.5)))
+        sweep, best = best_on_dev(emb, splits, second_match_margin=m)
         row = {"margin": m, "threshold": THRESHOLDS[best]} | {name: s[best] for name, s in sweep.items()}
         rows.append(row)
         mark = "  <- configured" if m == settings["second_match_margin"] else ""
@@ -122,9 +129,7 @@ def sweep_margins(emb, data: dict, settings: dict) -> list[dict]:
 
 def sweep_one(emb, weight: float, data: dict) -> dict:
     """Thresholds swept on both sets; the one best on dev is the one reported on test."""
-    sweep = {split: [alignment_scores(pairs, docs, None, emb, threshold=t, position_weight=weight)["on_gold_claims"]
-                     for t in THRESHOLDS] for split, (pairs, docs) in data.items()}
-    best = max(range(len(THRESHOLDS)), key=lambda i: (sweep["dev"][i]["f1"], -abs(THRESHOLDS[i] - 0.5)))
+    sweep, best = best_on_dev(emb, data, position_weight=weight)
     row = {"encoder": emb.name, "position_weight": weight, "threshold_chosen_on_dev": THRESHOLDS[best],
            "dev": sweep["dev"][best], "test": sweep["test"][best],
            "test_best_any_threshold": max(s["f1"] for s in sweep["test"]),

@@ -68,7 +68,7 @@ def fit_encoder(model, triples: list[Triple], epochs: int, batch_size: int, lr: 
         for b in range(0, len(order), batch_size):
             chunk = order[b:b + batch_size]
             cols = [[t.anchor for t in chunk], [t.positive for t in chunk], [t.negative for t in chunk]]
-            value = optimiser_step(loss_fn([model.tokenize(c) for c in cols], None), model, optim, sched)
+            value = optimiser_step(loss_fn([model.preprocess(c) for c in cols], None), model, optim, sched)
             step += 1
             if progress:
                 progress(step, steps, value)
