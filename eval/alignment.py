@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extractor.config import load_tagger_config  # noqa: E402
+
 from extractor.alignment_eval import alignment_scores, load_alignments  # noqa: E402
 from extractor.compare import Embedder, compare_settings  # noqa: E402
 from extractor.standoff import load_authored, load_gold  # noqa: E402
@@ -72,7 +74,7 @@ def sets() -> dict:
     return {
         "dev": dev_set(),
         "test": (load_alignments(ROOT / "annotations/alignments.jsonl"),
-                 {d.id: d for d in load_gold(ROOT / "annotations/gold", ROOT.parent / "shared/seeds")}),
+                 {d.id: d for d in load_gold(ROOT / "annotations/gold", load_tagger_config().resolve("corpus_dir"))}),
     }
 
 

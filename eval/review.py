@@ -14,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extractor.config import load_tagger_config  # noqa: E402
+
 from extractor.baseline import CUE_PATTERN  # noqa: E402
 from extractor.holders import find_mentions  # noqa: E402
 from extractor.standoff import load_gold  # noqa: E402
@@ -21,7 +23,7 @@ from extractor.standoff import load_gold  # noqa: E402
 REPORTING = re.compile(r"\b(said|stressed|noted|affirmed|added|pointed out|held that|underlined|emphasi[sz]ed|expressed|agreed|pledged|consented)\b")
 
 
-def review(gold_dir: Path, corpus: Path) -> list[tuple[str, str, str]]:
+def review(gold_dir: Path, corpus: list[Path]) -> list[tuple[str, str, str]]:
     rows = []
     for doc in load_gold(gold_dir, corpus):
         mentions = find_mentions(doc.text)
@@ -40,5 +42,5 @@ def review(gold_dir: Path, corpus: Path) -> list[tuple[str, str, str]]:
 
 
 if __name__ == "__main__":
-    for doc_id, kind, text in review(ROOT / "annotations/gold", ROOT.parent / "shared/seeds"):
+    for doc_id, kind, text in review(ROOT / "annotations/gold", load_tagger_config().resolve("corpus_dir")):
         print(f"{doc_id}\t{kind}\t{text[:160]}")

@@ -11,6 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extractor.config import load_tagger_config  # noqa: E402
+
 from extractor.evaluate import holder_scores, linker_scores  # noqa: E402
 from extractor.positions import link_substring, link_text  # noqa: E402
 from extractor.segment import segment  # noqa: E402
@@ -18,7 +20,7 @@ from extractor.standoff import load_authored, load_gold  # noqa: E402
 
 
 def main() -> None:
-    sets = {"seeds": load_gold(ROOT / "annotations/gold", ROOT.parent / "shared/seeds"),
+    sets = {"real articles": load_gold(ROOT / "annotations/gold", load_tagger_config().resolve("corpus_dir")),
             "authored": load_authored(ROOT / "annotations/authored")}
     for name, docs in sets.items():
         docs = [segment(d) for d in docs]

@@ -175,8 +175,10 @@ def eval_(
     out: Annotated[Optional[Path], typer.Option(help="results JSON (default eval/results/cv-<date>.json)")] = None,
     model: Annotated[Optional[Path], typer.Option(help="model folder whose metrics.json and card get the figures")] = None,
     rescore_alignment: Annotated[Optional[Path], typer.Option(help="a saved results JSON: recompute only its alignment figures from the stored fold predictions (after a comparator change)")] = None,
+    ablation: Annotated[bool, typer.Option(help="also score the other training mixes (real only, real + own words, own words only) on the same folds")] = True,
+    folds: Annotated[Optional[Path], typer.Option(help="folds file (default annotations/folds.json)")] = None,
 ):
-    """Leave-one-article-out cross-validation of the tagger and the rule baseline."""
+    """Meeting-grouped cross-validation of the tagger and the rule baseline on the real labelled articles."""
     from .config import load_tagger_config
     from .errors import ReadoutError
     from .evaluate import cross_validate, print_report
@@ -193,7 +195,8 @@ def eval_(
                        f"position coverage accuracy {al['position_coverage_accuracy']:.3f} ({al['encoder']})")
             typer.echo(f"wrote {rescore_alignment}")
             return
-        result, path = cross_validate(cfg, out, model_dir=model if model else _model_dir(None))
+        result, path = cross_validate(cfg, out, model_dir=model if model else _model_dir(None), ablation=ablation,
+                                      folds_file=folds)
     except ReadoutError as e:
         fail(str(e))
     print_report(result)

@@ -36,16 +36,17 @@ class TaggerConfig:
     weight_decay: float = 0.01
     seed: int = 13
     gold_dir: str = "annotations/gold"
-    corpus_dir: str = "../shared/seeds"
+    corpus_dir: list[str] = field(default_factory=lambda: ["../shared/seeds", "../shared/corpus"])
     authored: list[str] = field(default_factory=lambda: ["annotations/authored"])
     output_dir: str = "models/tagger"
     extra: list[str] = field(default_factory=list)
     freeze_embeddings: bool = True
     max_steps: int = -1          # > 0 stops early (tests use a few steps)
 
-    def resolve(self, key: str) -> Path:
-        """A path-valued key, relative to the repository root unless absolute."""
-        return repo_path(getattr(self, key))
+    def resolve(self, key: str) -> Path | list[Path]:
+        """A path-valued key (or a list of paths), relative to the repository root unless absolute."""
+        value = getattr(self, key)
+        return [repo_path(v) for v in value] if isinstance(value, list) else repo_path(value)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,5 +1,5 @@
-"""Leave-one-article-out cross-validation of the tagger against the hand-labelled set, with
-the rule baseline and the position linkers scored the same way."""
+"""Meeting-grouped cross-validation of the tagger over the real labelled articles, with the
+rule baseline, the position linkers and an ablation of the training mix scored the same way."""
 from __future__ import annotations
 
 import json
@@ -16,12 +16,16 @@ from .config import ROOT, TaggerConfig
 from .holders import attribute_holders
 from .positions import link_positions, link_substring, link_text
 from .segment import segment
+from .errors import AnnotationError
+from .folds import FOLDS_FILE, load_folds, splits
 from .standoff import load_gold
 from .types import Claim, Document, PositionLink, Span
 
 
-def system_scores(pairs: list[tuple[tuple, tuple]]) -> dict:
-    """Every figure for one system on (gold claims, predicted claims) pairs."""
+def system_scores(pairs: list[tuple[tuple, tuple]], docs: list[Document] | None = None) -> dict:
+    """Every figure for one system on (gold claims, predicted claims) pairs, one pair per
+    article; with the articles (`docs`, same order), sentence-level figures and 95% bootstrap
+    intervals over articles too."""
     out = {}
     for mode in ("strict", "overlap"):
         for holder in (False, True):
@@ -29,6 +33,42 @@ def system_scores(pairs: list[tuple[tuple, tuple]]) -> dict:
     acc, n = scoring.holder_accuracy(pairs)
     out["holder_accuracy"] = {"accuracy": round(acc, 4), "matched": n}
     out["positions_end_to_end"] = scoring.position_counts(pairs).as_dict()
+    if docs is None:
+        return out
+    per_doc = [scoring.sentence_counts(d, g, p) for d, (g, p) in zip(docs, pairs)]
+    sent: dict[str, scoring.Counts] = {}
+    for counts in per_doc:
+        for k, c in counts.items():
+            sent.setdefault(k, scoring.Counts()).add(c)
+    out["sentence_label_holder"] = {"micro": sent["micro"].as_dict(),
+                                    "per_label": {k: v.as_dict() for k, v in sorted(sent.items()) if k != "micro"}}
+    ci = {}
+    for key, mode, holder in (("overlap_f1_label_holder", "overlap", True), ("strict_f1_label_holder", "strict", True),
+                              ("overlap_f1_label", "overlap", False)):
+        rows = [scoring.score([pair], mode, holder).overall for pair in pairs]
+        ci[key] = scoring.bootstrap_interval([[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]])
+    ci["sentence_f1_label_holder"] = scoring.bootstrap_interval(
+        [[c["micro"].tp for c in per_doc], [c["micro"].fp for c in per_doc], [c["micro"].fn for c in per_doc]])
+    hold = [scoring.holder_accuracy([pair]) for pair in pairs]
+    ci["holder_accuracy"] = scoring.bootstrap_interval([[a * m for a, m in hold], [m for _, m in hold]],
+                                                       scoring.ratio_statistic)
+    out["intervals"] = {k: list(v) for k, v in ci.items()}
+    return out
+
+
+def headline(s: dict) -> dict:
+    """The summary figures of one system's scores (the keys the bars read), with intervals."""
+    out = {
+        "overlap_f1_label_holder": s["overlap_label_holder"]["micro"]["f1"],
+        "strict_f1_label_holder": s["strict_label_holder"]["micro"]["f1"],
+        "overlap_f1_label": s["overlap_label"]["micro"]["f1"],
+        "strict_f1_label": s["strict_label"]["micro"]["f1"],
+        "sentence_f1_label_holder": s["sentence_label_holder"]["micro"]["f1"],
+        "holder_accuracy": s["holder_accuracy"]["accuracy"],
+        "position_precision": s["positions_end_to_end"]["precision"],
+        "position_recall": s["positions_end_to_end"]["recall"],
+    }
+    out.update({f"{k}_ci": v for k, v in s["intervals"].items()})
     return out
 
 
@@ -66,7 +106,7 @@ def rescore_alignment(path: Path, config: TaggerConfig, model_dir: Path | None =
     predictions, after a change to the comparator only: no fold is retrained."""
     result = json.loads(Path(path).read_text(encoding="utf-8"))
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    stored = {f["doc_id"]: f["predictions"] for f in result["folds"]}
+    stored = {f["doc_id"]: f["predictions"] for f in result.get("documents", result["folds"])}
     preds = {d.id: segment(replace(d, claims=tuple(
         Claim(Span(p["start"], p["end"], p["label"], p["score"]), p["holder"], None,
               tuple(PositionLink(x) for x in p["positions"])) for p in stored[d.id]))) for d in gold}
@@ -77,64 +117,133 @@ def rescore_alignment(path: Path, config: TaggerConfig, model_dir: Path | None =
     return result
 
 
-def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Path | None = None,
-                   progress: Callable[[str], None] | None = print) -> tuple[dict, Path]:
+# Training mixes of the ablation: real articles of the training folds, our own-words texts, or both.
+MIXES = ("real+own", "real", "own")
+
+
+def _mix_config(config: TaggerConfig, mix: str) -> TaggerConfig:
+    if mix == "real":
+        return replace(config, authored=[])
+    if not config.authored:
+        raise ValueError(f"mix {mix!r} needs own-words texts, but the config's `authored` is empty")
+    return config
+
+
+def _shipped_mix(config: TaggerConfig) -> str:
+    return "real+own" if config.authored else "real"
+
+
+def _predict(config: TaggerConfig, mix: str, train_ids: set[str], docs: list[Document], int8: bool,
+             progress: Callable[[int, int, float], None] | None = None) -> tuple[list[Document], list[Document]]:
+    """Train one fold's model on `train_ids` (the real articles, per the mix) and tag `docs`."""
     from .pipeline import annotate
     from .tagger import ClaimTagger
     from .train import train
 
+    with tempfile.TemporaryDirectory() as tmp:
+        path = train(_mix_config(config, mix), gold_ids=set() if mix == "own" else train_ids,
+                     output_dir=Path(tmp) / "fold", progress=progress)
+        tagger = ClaimTagger.load(path)
+        bare = [replace(d, claims=()) for d in docs]
+        preds = annotate(bare, tagger)
+        preds_int8 = annotate(bare, tagger.quantized()) if int8 else []
+    return preds, preds_int8
+
+
+def _prediction_rows(doc: Document) -> list[dict]:
+    return [{"start": c.start, "end": c.end, "label": c.label, "holder": c.holder, "speaker": c.speaker,
+             "positions": list(c.position_ids), "score": round(c.score, 3)} for c in doc.claims]
+
+
+def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Path | None = None,
+                   progress: Callable[[str], None] | None = print, ablation: bool = True,
+                   folds_file: Path | None = None) -> tuple[dict, Path]:
+    """Meeting-grouped cross-validation over the real labelled articles (annotations/folds.json):
+    each fold's model is trained on the other folds' articles (plus own-words texts, per the
+    mix) and scored on the held-out meetings, micro-averaged over all held-out articles. With
+    `ablation`, the other training mixes are scored on the same folds."""
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    tagger_pairs, baseline_pairs, int8_pairs, folds, preds = [], [], [], [], {}
-    for doc in gold:
-        if progress:
-            progress(f"fold {doc.id}: training on the other {len(gold) - 1} articles + authored texts")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = train(config, gold_ids={d.id for d in gold if d.id != doc.id}, output_dir=Path(tmp) / "fold")
-            tagger = ClaimTagger.load(path)
-            bare = replace(doc, claims=())
-            (pred,) = annotate([bare], tagger)
-            (pred_int8,) = annotate([bare], tagger.quantized())
-        base = link_positions(attribute_holders(baseline_claims(segment(bare))), link_substring)
-        preds[doc.id] = pred
-        tagger_pairs.append((doc.claims, pred.claims))
-        int8_pairs.append((doc.claims, pred_int8.claims))
-        baseline_pairs.append((doc.claims, base.claims))
-        fold = scoring.score([(doc.claims, pred.claims)], "overlap", True).overall.as_dict()
-        folds.append({"doc_id": doc.id, "gold": len(doc.claims), "predicted": len(pred.claims),
-                      "overlap_label_holder": fold,
-                      "predictions": [{"start": c.start, "end": c.end, "label": c.label, "holder": c.holder,
-                                       "positions": list(c.position_ids), "score": round(c.score, 3)} for c in pred.claims]})
-        if progress:
-            progress(f"  {doc.id}: overlap F1 label+holder {fold['f1']:.3f} ({len(pred.claims)} predicted, {len(doc.claims)} gold)")
-    tagger_s, base_s = system_scores(tagger_pairs), system_scores(baseline_pairs)
+    folds_path = Path(folds_file) if folds_file else ROOT / FOLDS_FILE
+    missing = [d.id for d in gold if not d.meta.get("meeting")]
+    if missing:
+        raise AnnotationError(f"{', '.join(missing)}: no `meeting` in the manifest; the folds group articles by meeting")
+    folds = load_folds(folds_path)
+    split = splits({d.id: d.meta["meeting"] for d in gold}, folds)
+    fold_no = {doc_id: i for i, (_, test) in enumerate(split) for doc_id in test}
+    shipped = _shipped_mix(config)
+    mixes = [shipped, *(m for m in MIXES if m != shipped)] if ablation else [shipped]
+    preds: dict[str, dict[str, Document]] = {m: {} for m in mixes}
+    int8: dict[str, Document] = {}
+    for mix in mixes:
+        if mix == "own":  # no real article in training: one model serves every fold
+            if progress:
+                progress(f"[{mix}] training once on own-words texts only, scoring all {len(gold)} articles")
+            p, _ = _predict(config, mix, set(), gold, int8=False)
+            preds[mix].update({d.id: d for d in p})
+            continue
+        for i, (train_ids, test_ids) in enumerate(split):
+            held = [d for d in gold if d.id in test_ids]
+            if progress:
+                progress(f"[{mix}] fold {i + 1}/{len(split)}: training on {len(train_ids)} articles"
+                         f"{' + own-words texts' if mix == 'real+own' else ''}, scoring {len(held)} held-out articles "
+                         f"of {len(folds[i])} meetings")
+            p, p8 = _predict(config, mix, train_ids, held, int8=mix == shipped)
+            preds[mix].update({d.id: d for d in p})
+            int8.update({d.id: d for d in p8})
+            if progress:
+                c = scoring.score([(d.claims, preds[mix][d.id].claims) for d in held], "overlap", True).overall
+                progress(f"  fold {i + 1}: overlap F1 label+holder {c.f1:.3f} ({c.tp + c.fp} predicted, {c.tp + c.fn} gold)")
+    base = {d.id: link_positions(attribute_holders(baseline_claims(segment(replace(d, claims=())))), link_substring)
+            for d in gold}
+
+    def scores(system: dict[str, Document], docs: list[Document] = gold) -> dict:
+        return system_scores([(d.claims, system[d.id].claims) for d in docs], docs)
+
+    tagger_s, base_s = scores(preds[shipped]), scores(base)
     linker, linker_base = linker_scores(gold, link_text), linker_scores(gold, link_substring)
+    summary = headline(tagger_s)
+    summary.update({
+        "baseline_overlap_f1_label_holder": base_s["overlap_label_holder"]["micro"]["f1"],
+        "baseline_overlap_f1_label_holder_ci": base_s["intervals"]["overlap_f1_label_holder"],
+        "baseline_overlap_f1_label": base_s["overlap_label"]["micro"]["f1"],
+        "baseline_sentence_f1_label_holder": base_s["sentence_label_holder"]["micro"]["f1"],
+        "int8_overlap_f1_label_holder": round(scoring.score(
+            [(d.claims, int8[d.id].claims) for d in gold], "overlap", True).overall.f1, 4),
+        "linker_on_gold_f1": linker["f1"],
+        "baseline_linker_on_gold_f1": linker_base["f1"],
+        "articles": len(gold),
+        "meetings": len({d.meta["meeting"] for d in gold}),
+        "training_mix": shipped,
+    })
+    by_side = {side: {"articles": len(docs), "tagger": headline(scores(preds[shipped], docs)),
+                      "baseline_overlap_f1_label_holder": scores(base, docs)["overlap_label_holder"]["micro"]["f1"]}
+               for side in ("vn", "cn") if (docs := [d for d in gold if d.meta.get("side") == side])}
     result = {
-        "summary": {
-            "overlap_f1_label_holder": tagger_s["overlap_label_holder"]["micro"]["f1"],
-            "strict_f1_label_holder": tagger_s["strict_label_holder"]["micro"]["f1"],
-            "overlap_f1_label": tagger_s["overlap_label"]["micro"]["f1"],
-            "strict_f1_label": tagger_s["strict_label"]["micro"]["f1"],
-            "holder_accuracy": tagger_s["holder_accuracy"]["accuracy"],
-            "position_precision": tagger_s["positions_end_to_end"]["precision"],
-            "position_recall": tagger_s["positions_end_to_end"]["recall"],
-            "baseline_overlap_f1_label_holder": base_s["overlap_label_holder"]["micro"]["f1"],
-            "int8_overlap_f1_label_holder": round(scoring.score(int8_pairs, "overlap", True).overall.f1, 4),
-            "baseline_overlap_f1_label": base_s["overlap_label"]["micro"]["f1"],
-            "linker_on_gold_f1": linker["f1"],
-            "baseline_linker_on_gold_f1": linker_base["f1"],
-        },
-        "protocol": "leave-one-article-out over the gold set; authored texts join every fold's training",
+        "summary": summary,
+        "protocol": (f"meeting-grouped {len(folds)}-fold cross-validation over {len(gold)} real articles "
+                     f"({FOLDS_FILE}); training mix {shipped!r}; figures micro-averaged over all held-out "
+                     "articles, 95% percentile bootstrap intervals over articles (2000 resamples)"),
         "command": "readout eval",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "config": config.to_dict(),
-        "gold": {"documents": len(gold), "claims": sum(len(d.claims) for d in gold)},
+        "gold": {"documents": len(gold), "claims": sum(len(d.claims) for d in gold),
+                 "meetings": summary["meetings"]},
         "tagger": tagger_s,
         "baseline": base_s,
+        "by_side": by_side,
+        "ablation": {mix: headline(scores(preds[mix])) for mix in mixes},
         "holders_on_gold_spans": holder_scores(gold),
         "linking_on_gold_spans": {"alias_linker": linker, "substring_baseline": linker_base},
-        "folds": folds,
+        "folds": [{"fold": i, "meetings": folds[i], "documents": sorted(test)} for i, (_, test) in enumerate(split)],
+        "documents": [{"doc_id": d.id, "fold": fold_no[d.id], "meeting": d.meta["meeting"], "side": d.meta.get("side"),
+                       "gold": len(d.claims), "predicted": len(preds[shipped][d.id].claims),
+                       "overlap_label_holder": scoring.score([(d.claims, preds[shipped][d.id].claims)],
+                                                             "overlap", True).overall.as_dict(),
+                       "predictions": _prediction_rows(preds[shipped][d.id]),
+                       "ablation_predictions": {m: _prediction_rows(preds[m][d.id]) for m in mixes if m != shipped}}
+                      for d in gold],
     }
-    add_alignment(result, gold, preds)
+    add_alignment(result, gold, preds[shipped])
     if out is None:
         out = ROOT / "eval/results" / f"cv-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -146,20 +255,31 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
 def _write_metrics(result: dict, model_dir: Path | None) -> None:
     """The summary into the model folder's metrics.json, and its card re-rendered."""
     if model_dir is not None and (Path(model_dir) / "training.json").exists():
-        write_json(Path(model_dir) / "metrics.json", {k: result[k] for k in ("summary", "protocol", "command", "date", "gold")})
+        keep = ("summary", "protocol", "command", "date", "gold", "ablation", "by_side")
+        write_json(Path(model_dir) / "metrics.json", {k: result[k] for k in keep if k in result})
         render_card(Path(model_dir))
+
+
+def _ci(s: dict, key: str) -> str:
+    lo_hi = s.get(f"{key}_ci")
+    return f"{s[key]:.3f} [{lo_hi[0]:.3f}, {lo_hi[1]:.3f}]" if lo_hi else f"{s[key]:.3f}"
 
 
 def print_report(result: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"cross-validation on {result['gold']['documents']} articles, {result['gold']['claims']} gold claims")
+    g = result["gold"]
+    table = Table(title=f"cross-validation on {g['documents']} articles of {g.get('meetings', '?')} meetings, "
+                        f"{g['claims']} gold claims (held-out folds, micro)")
     table.add_column("scheme", no_wrap=True)
     for name in ("tagger", "baseline"):
         for m in ("P", "R", "F1"):
             table.add_column(f"{name} {m}", justify="right")
-    for scheme in ("strict_label", "overlap_label", "strict_label_holder", "overlap_label_holder"):
+    schemes = ["strict_label", "overlap_label", "strict_label_holder", "overlap_label_holder"]
+    if "sentence_label_holder" in result["tagger"]:
+        schemes.append("sentence_label_holder")
+    for scheme in schemes:
         for lab in ["micro", *sorted(result["tagger"][scheme]["per_label"])]:
             row = [f"{scheme} {lab if lab != 'micro' else '(micro)'}"]
             for name in ("tagger", "baseline"):
@@ -170,8 +290,27 @@ def print_report(result: dict) -> None:
     console = Console(width=None if Console().is_terminal else 140)
     console.print(table)
     s = result["summary"]
+    console.print("headline, with 95% bootstrap intervals over articles:")
+    for key in ("overlap_f1_label_holder", "sentence_f1_label_holder", "strict_f1_label_holder", "holder_accuracy"):
+        if key in s:
+            console.print(f"  {key:28s} {_ci(s, key)}")
+    if "baseline_overlap_f1_label_holder_ci" in s:
+        console.print(f"  {'baseline overlap F1 l+h':28s} {_ci(s, 'baseline_overlap_f1_label_holder')}")
     console.print(f"holder accuracy on matched claims: {s['holder_accuracy']:.3f}  "
                   f"(rules on gold spans: {result['holders_on_gold_spans']['accuracy']:.3f})")
     console.print(f"position links end to end: P {s['position_precision']:.3f} R {s['position_recall']:.3f}; "
                   f"on gold spans: alias linker F1 {s['linker_on_gold_f1']:.3f}, substring baseline F1 {s['baseline_linker_on_gold_f1']:.3f}")
+    if result.get("by_side"):
+        for side, v in result["by_side"].items():
+            t = v["tagger"]
+            console.print(f"source side {side} ({v['articles']} articles): overlap F1 l+h {_ci(t, 'overlap_f1_label_holder')}, "
+                          f"sentence F1 l+h {_ci(t, 'sentence_f1_label_holder')}, baseline {v['baseline_overlap_f1_label_holder']:.3f}")
+    if len(result.get("ablation", {})) > 1:
+        abl = Table(title="training mix (same held-out folds)")
+        for col in ("mix", "overlap F1 l+h", "sentence F1 l+h", "strict F1 l+h", "holder acc."):
+            abl.add_column(col, justify="right" if col != "mix" else "left")
+        for mix, h in result["ablation"].items():
+            abl.add_row(mix + (" (shipped)" if mix == s.get("training_mix") else ""), _ci(h, "overlap_f1_label_holder"),
+                        _ci(h, "sentence_f1_label_holder"), _ci(h, "strict_f1_label_holder"), _ci(h, "holder_accuracy"))
+        console.print(abl)
     console.print(json.dumps(s, indent=1))

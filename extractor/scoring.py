@@ -4,6 +4,7 @@ the indices behind each count are returned so errors can be read.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,3 +126,52 @@ def sentence_codes(doc: Document, claims: Sequence[Claim], holder: bool = False)
 
 def label_counts(claims: Iterable[Claim]) -> dict[str, int]:
     return dict(Counter(c.label for c in claims))
+
+
+def sentence_units(doc: Document, claims: Sequence[Claim], holder: bool = True) -> set[tuple[int, str, str]]:
+    """The (sentence index, label, holder) units a researcher counts: each claim counted once
+    in the sentence where it starts; two claims of one label and holder in a sentence are one unit."""
+    starts = [s.start for s in doc.sentences]
+    return {(max(bisect_right(starts, c.start) - 1, 0), c.label, c.holder if holder else "") for c in claims}
+
+
+def sentence_counts(doc: Document, gold: Sequence[Claim], pred: Sequence[Claim], holder: bool = True) -> dict[str, Counts]:
+    """Sentence-level counts of one document, overall ("micro") and per label."""
+    g, p = sentence_units(doc, gold, holder), sentence_units(doc, pred, holder)
+    out = {"micro": Counts(len(g & p), len(p - g), len(g - p))}
+    for lab in sorted({u[1] for u in g | p}):
+        gl, pl = {u for u in g if u[1] == lab}, {u for u in p if u[1] == lab}
+        out[lab] = Counts(len(gl & pl), len(pl - gl), len(gl - pl))
+    return out
+
+
+def f1_statistic(tp, fp, fn, axis=-1):
+    """Micro F1 of summed counts, vectorised for scipy.stats.bootstrap: 2tp / (2tp + fp + fn)."""
+    import numpy as np
+
+    t, f = np.sum(tp, axis=axis), np.sum(fp, axis=axis) + np.sum(fn, axis=axis)
+    return np.where(2 * t + f > 0, 2 * t / np.maximum(2 * t + f, 1), 0.0)
+
+
+def ratio_statistic(num, den, axis=-1):
+    """Summed numerator over summed denominator (holder accuracy over matched claims)."""
+    import numpy as np
+
+    n, d = np.sum(num, axis=axis), np.sum(den, axis=axis)
+    return np.where(d > 0, n / np.maximum(d, 1), 0.0)
+
+
+def bootstrap_interval(columns: Sequence[Sequence[float]], statistic=f1_statistic, n_resamples: int = 2000,
+                       seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of a statistic over items (articles, meetings): each
+    column holds one count per item (e.g. tp, fp, fn), resampled together (paired)."""
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    data = tuple(np.asarray(c, dtype=float) for c in columns)
+    if len(data[0]) < 2 or all(np.all(c == c[0]) for c in data):
+        value = float(statistic(*data))
+        return round(value, 4), round(value, 4)
+    res = bootstrap(data, statistic, paired=True, vectorized=True, n_resamples=n_resamples,
+                    confidence_level=level, method="percentile", rng=np.random.default_rng(seed))
+    return round(float(res.confidence_interval.low), 4), round(float(res.confidence_interval.high), 4)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import labels
@@ -94,15 +95,25 @@ def read_standoff(path: Path) -> dict:
     return data
 
 
-def load_gold(gold_dir: Path, corpus_dir: Path) -> list[Document]:
-    """Every annotated document, with its text read from corpus_dir and validated."""
+def find_text(name: str, corpus_dirs: Path | Sequence[Path], where: str) -> Path:
+    """The first of the corpus folders that holds the annotated file `name`."""
+    dirs = [Path(corpus_dirs)] if isinstance(corpus_dirs, (str, Path)) else [Path(d) for d in corpus_dirs]
+    for d in dirs:
+        if (d / name).is_file():
+            return d / name
+    raise AnnotationError(f"{where}: its text {name} is in none of the corpus folders ({', '.join(map(str, dirs))})")
+
+
+def load_gold(gold_dir: Path, corpus_dirs: Path | Sequence[Path]) -> list[Document]:
+    """Every annotated document, with its text read from the first corpus folder that holds
+    it (the seeds and ../shared/corpus) and validated against the standoff."""
     files = sorted(Path(gold_dir).glob("*.json"))
     if not files:
         raise AnnotationError(f"{gold_dir}: no standoff files (*.json)")
     docs = []
     for path in files:
         data = read_standoff(path)
-        (doc,) = load_documents([Path(corpus_dir) / data["file"]])
+        (doc,) = load_documents([find_text(data["file"], corpus_dirs, str(path))])
         docs.append(attach(doc, data, str(path)))
     return docs
 

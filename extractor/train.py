@@ -74,6 +74,19 @@ def optimiser_step(loss, model, optim, sched) -> float:
     return float(loss.detach())
 
 
+def length_batches(lengths: Sequence[int], batch_size: int, gen: torch.Generator, pool: int = 32) -> list[list[int]]:
+    """One epoch's batches: a random order, cut into pools of `pool` batches, each pool
+    sorted by length before it is cut into batches, and the batches shuffled. Examples of
+    like length share a batch, so little compute goes to padding (most sentences are short,
+    a few fill the window), while every epoch still sees a new random order."""
+    order = torch.randperm(len(lengths), generator=gen).tolist()
+    batches = []
+    for p in range(0, len(order), batch_size * pool):
+        part = sorted(order[p:p + batch_size * pool], key=lambda i: lengths[i])
+        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size)]
+    return [batches[i] for i in torch.randperm(len(batches), generator=gen).tolist()]
+
+
 def fit(model, tokenizer, examples, config: TaggerConfig, progress: Callable[[int, int, float], None] | None = None):
     """Fine-tune in place; returns the number of optimisation steps taken."""
     from transformers import get_linear_schedule_with_warmup
@@ -89,9 +102,8 @@ def fit(model, tokenizer, examples, config: TaggerConfig, progress: Callable[[in
     model.train()
     step = 0
     while step < total:
-        order = torch.randperm(len(examples), generator=gen).tolist()
-        for b in range(0, len(order), config.batch_size):
-            chunk = [examples[i] for i in order[b:b + config.batch_size]]
+        for batch_ids in length_batches([len(x) for x, _ in examples], config.batch_size, gen):
+            chunk = [examples[i] for i in batch_ids]
             batch = pad_batch([x for x, _ in chunk], tokenizer.pad_token_id, [y for _, y in chunk])
             value = optimiser_step(model(**batch).loss, model, optim, sched)
             step += 1

@@ -73,8 +73,8 @@ def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tm
     from extractor.standoff import load_gold
 
     cfg = load_tagger_config(None, [])
-    if not cfg.resolve("corpus_dir").exists():
-        pytest.skip("no seed articles beside the repository")
+    if not all(d.exists() for d in cfg.resolve("corpus_dir")):
+        pytest.skip("no seed or corpus articles beside the repository")
     gold = load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))
     saved = {"summary": {}, "folds": [{"doc_id": d.id, "predictions": [
         {"start": c.start, "end": c.end, "label": c.label, "holder": c.holder, "positions": list(c.position_ids),

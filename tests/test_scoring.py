@@ -56,3 +56,40 @@ def test_position_counts_on_matched_claims():
     p = [Claim(Span(1, 5, "POSITION"), positions=(PositionLink("unclos"), PositionLink("four_goods")))]
     pc = scoring.position_counts([(g, p)])
     assert (pc.tp, pc.fp, pc.fn) == (1, 1, 1)
+
+
+def test_sentence_level_scores_count_sentence_label_holder_units(tiny_doc):
+    # sentences: [0] "Xi said China is ready ...", [1] "Mr. Chinh arrived ...", [2] "He urged ..."
+    text = tiny_doc.text
+
+    def at(phrase, label, holder):
+        s = text.index(phrase)
+        return Claim(Span(s, s + len(phrase), label), holder)
+
+    gold = [at("is ready to deepen trade", "COMMITMENT", "cn"), at("urged both sides", "CALL", "cn"),
+            at("keep peace at sea", "CALL", "cn")]  # two CALL:cn claims in sentence 2: one unit
+    pred = [at("ready to deepen", "COMMITMENT", "cn"), at("urged both sides to keep peace", "CALL", "vn"),
+            at("arrived in Beijing", "POSITION", "vn")]
+    assert scoring.sentence_units(tiny_doc, gold) == {(0, "COMMITMENT", "cn"), (2, "CALL", "cn")}
+    counts = scoring.sentence_counts(tiny_doc, gold, pred)
+    assert (counts["micro"].tp, counts["micro"].fp, counts["micro"].fn) == (1, 2, 1)
+    assert (counts["CALL"].tp, counts["CALL"].fp, counts["CALL"].fn) == (0, 1, 1)
+    # without the holder, the CALL in sentence 2 matches
+    assert scoring.sentence_counts(tiny_doc, gold, pred, holder=False)["micro"].tp == 2
+
+
+def test_bootstrap_interval_on_a_hand_made_case():
+    # two articles: one perfect (tp 1), one wrong (fp 1, fn 1). Resamples give F1 1, 0.5 or 0,
+    # with probabilities 1/4, 1/2, 1/4: the 95% percentile interval spans [0, 1]
+    assert scoring.bootstrap_interval([[1, 0], [0, 1], [0, 1]]) == (0.0, 1.0)
+    # identical articles: no spread, the interval is the point figure
+    assert scoring.bootstrap_interval([[2, 2, 2], [1, 1, 1], [0, 0, 0]]) == (0.8, 0.8)
+    # many articles: the interval holds the point figure and narrows as articles are added
+    tp, fp, fn = [3, 1, 2, 4, 0, 2] * 5, [0, 1, 1, 0, 2, 1] * 5, [1, 0, 1, 1, 1, 0] * 5
+    lo, hi = scoring.bootstrap_interval([tp, fp, fn])
+    point = float(scoring.f1_statistic(tp, fp, fn))
+    assert lo < point < hi and hi - lo < 0.2
+    lo_few, hi_few = scoring.bootstrap_interval([tp[:6], fp[:6], fn[:6]])
+    assert hi_few - lo_few > hi - lo
+    # a ratio (holder accuracy: right over matched)
+    assert scoring.bootstrap_interval([[1, 1], [2, 2]], scoring.ratio_statistic) == (0.5, 0.5)
