@@ -63,13 +63,23 @@ def render_card(out: Path) -> str:
     ]
     if metrics:
         s = metrics.get("summary", {})
-        lines += [f"Leave-one-article-out cross-validation on the gold set (`{metrics.get('command', 'readout eval')}`):", "",
+        lines += [f"{metrics.get('protocol', 'cross-validation on the gold set')} (`{metrics.get('command', 'readout eval')}`):", "",
                   "| metric | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in s.items()]]
+        if len(metrics.get("ablation", {})) > 1:
+            lines += ["", "Training mix, scored on the same held-out folds (overlap F1 label+holder, sentence-level F1",
+                      "label+holder, each with its 95% interval); the shipped model uses the mix marked:", "",
+                      "| mix | overlap F1 l+h | sentence F1 l+h |", "|---|---|---|"]
+            for mix, h in metrics["ablation"].items():
+                ci, sci = h.get("overlap_f1_label_holder_ci", ["", ""]), h.get("sentence_f1_label_holder_ci", ["", ""])
+                mark = " (shipped)" if mix == s.get("training_mix") else ""
+                lines.append(f"| {mix}{mark} | {h['overlap_f1_label_holder']} [{ci[0]}, {ci[1]}] | "
+                             f"{h['sentence_f1_label_holder']} [{sci[0]}, {sci[1]}] |")
     else:
         lines += ["Not evaluated yet: run `readout eval`."]
     lines += [
         "", "## Limits",
-        "- Trained on five real articles about three meetings (2022-2024) plus authored text: expect lower",
+        f"- Trained on {data['gold']['documents']} real articles (English editions of Vietnamese and Chinese state",
+        "  media, 2010-2025, mostly the first ~2,000 characters of each page) plus authored text: expect lower",
         "  scores on other outlets, genres and eras; read the figures against the inter-annotator agreement",
         "  in `annotations/AGREEMENT.md`.",
         "- English only; spans never cross sentence boundaries.",

@@ -92,21 +92,24 @@ def test_project_gold_set_and_authored_texts_validate():
     """The shipped hand-labelled set and authored texts pass every check."""
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
-    seeds = root.parent / "shared" / "seeds"
-    if seeds.exists():
-        docs = load_gold(root / "annotations" / "gold", seeds)
-        assert len(docs) == 5 and all(d.claims for d in docs)
+    shared = [root.parent / "shared" / "seeds", root.parent / "shared" / "corpus"]
+    if all(d.exists() for d in shared):
+        docs = load_gold(root / "annotations" / "gold", shared)
+        assert len(docs) == 51 and sum(1 for d in docs if d.claims) >= 50
+        for name in ("passA", "passB"):  # the two independent passes validate too
+            assert len(load_gold(root / "annotations" / "passes" / name, shared)) == 51
     authored = load_authored(root / "annotations" / "authored")
     assert len(authored) >= 80 and sum(len(d.claims) for d in authored) > 300
 
 
 def test_own_words_texts_share_no_twelve_word_run_with_the_seeds():
     """Authored reports, paired reports and paraphrase pairs are written in our own words:
-    none repeats twelve consecutive words of a seed article."""
+    none repeats twelve consecutive words of a real article (seeds and ../shared/corpus), and
+    no annotation file holds one (notes of the alignments included)."""
     import re
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
-    seeds = sorted((root.parent / "shared" / "seeds").glob("*.txt"))
+    seeds = sorted((root.parent / "shared" / "seeds").glob("*.txt")) + sorted((root.parent / "shared" / "corpus").glob("*.txt"))
     if not seeds:
         pytest.skip("no seed articles beside the repository")
 
@@ -122,3 +125,37 @@ def test_own_words_texts_share_no_twelve_word_run_with_the_seeds():
               for row in [json.loads(line)] for k in ("text", "a", "b", "negative")
               if isinstance(row.get(k), str) and grams(row[k]) & seed_grams]
     assert copied == []
+    stored = [p for p in (root / "annotations").rglob("*") if p.suffix in (".json", ".jsonl", ".md") and p.is_file()]
+    assert [p.name for p in stored if grams(p.read_text(encoding="utf-8")) & seed_grams] == []
+
+
+def test_a_corpus_article_loads_from_the_second_folder_and_a_changed_text_is_refused(tmp_path):
+    """The gold of a ../shared/corpus article is read from the corpus folder (the seeds' folder
+    comes first and lacks it); the same standoff against an edited copy of the text is refused."""
+    from extractor.config import ROOT
+
+    corpus = ROOT.parent / "shared" / "corpus"
+    gold = sorted(p for p in (ROOT / "annotations" / "gold").glob("20*.json"))
+    if not corpus.exists() or not gold:
+        pytest.skip("no ../shared/corpus beside the repository")
+    (doc,) = load_gold_one(gold[0], [ROOT.parent / "shared" / "seeds", corpus])
+    assert doc.claims and all(doc.slice(c) for c in doc.claims)
+    copy = tmp_path / "corpus"; copy.mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / gold[0].name).write_text(gold[0].read_text())
+    text = (corpus / f"{gold[0].stem}.txt").read_text(encoding="utf-8")
+    (copy / f"{gold[0].stem}.txt").write_text(text.replace("the", "teh", 1), encoding="utf-8")
+    with pytest.raises(AnnotationError, match="has changed since it was annotated"):
+        load_gold(tmp_path / "gold", [tmp_path / "empty", copy])
+    with pytest.raises(AnnotationError, match="in none of the corpus folders"):
+        load_gold(tmp_path / "gold", [tmp_path / "empty"])
+
+
+def load_gold_one(path, corpus_dirs):
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(path, Path(tmp) / path.name)
+        return load_gold(Path(tmp), corpus_dirs)
