@@ -189,10 +189,10 @@ def eval_(
         if rescore_alignment is not None:
             if not rescore_alignment.exists():
                 fail(f"{rescore_alignment}: no such results file")
-            al = rescore(rescore_alignment, cfg, model if model else _model_dir(None))["alignment"]
-            g, e = al["on_gold_claims"], al["end_to_end"]
-            typer.echo(f"alignment F1 on gold claims {g['f1']:.3f}, end to end {e['f1']:.3f}; "
-                       f"position coverage accuracy {al['position_coverage_accuracy']:.3f} ({al['encoder']})")
+            s = rescore(rescore_alignment, cfg, model if model else _model_dir(None))["summary"]
+            typer.echo(f"real cross-side pairs: alignment F1 on gold claims {s['alignment_f1_gold']:.3f} "
+                       f"{s['alignment_f1_gold_ci']}, end to end {s['alignment_f1_end_to_end']:.3f} "
+                       f"{s['alignment_f1_end_to_end_ci']}; coverage accuracy {s['coverage_accuracy']:.3f}")
             typer.echo(f"wrote {rescore_alignment}")
             return
         result, path = cross_validate(cfg, out, model_dir=model if model else _model_dir(None), ablation=ablation,

@@ -76,13 +76,16 @@ def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tm
     if not all(d.exists() for d in cfg.resolve("corpus_dir")):
         pytest.skip("no seed or corpus articles beside the repository")
     gold = load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))
-    saved = {"summary": {}, "folds": [{"doc_id": d.id, "predictions": [
+    saved = {"summary": {}, "documents": [{"doc_id": d.id, "predictions": [
         {"start": c.start, "end": c.end, "label": c.label, "holder": c.holder, "positions": list(c.position_ids),
          "score": 1.0} for c in d.claims]} for d in gold]}
     path = tmp_path / "cv.json"
     path.write_text(json.dumps(saved))
     result = CliRunner().invoke(app, ["eval", "--rescore-alignment", str(path), "--model", str(tmp_path / "none")])
     assert result.exit_code == 0, result.output
-    al = json.loads(path.read_text())["alignment"]
-    assert al["end_to_end"] == al["on_gold_claims"] and al["on_gold_claims"]["tp"] > 0
-    assert al["position_coverage_accuracy"] == 1.0
+    result = json.loads(path.read_text())
+    cross, summary = result["alignment"]["cross_side"], result["summary"]
+    assert cross["meetings"] == 15 and cross["on_gold"]["tp"] > 0
+    assert {k: v for k, v in cross["end_to_end"].items() if k != "f1_ci"} == {k: v for k, v in cross["on_gold"].items() if k != "f1_ci"}
+    assert summary["alignment_f1_end_to_end"] == summary["alignment_f1_gold"]
+    assert summary["coverage_accuracy"] == 1.0
