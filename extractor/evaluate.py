@@ -114,7 +114,7 @@ def rescore_alignment(path: Path, config: TaggerConfig, model_dir: Path | None =
     predictions, after a change to the comparator only: no fold is retrained."""
     result = json.loads(Path(path).read_text(encoding="utf-8"))
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    stored = {f["doc_id"]: f["predictions"] for f in result.get("documents", result["folds"])}
+    stored = {f["doc_id"]: f["predictions"] for f in result.get("documents") or result["folds"]}
     preds = {d.id: segment(replace(d, claims=tuple(
         Claim(Span(p["start"], p["end"], p["label"], p["score"]), p["holder"], None,
               tuple(PositionLink(x) for x in p["positions"])) for p in stored[d.id]))) for d in gold}
