@@ -48,3 +48,37 @@ def test_position_linking_by_alias_on_word_boundaries():
     assert link_text("they exchanged greetings") == ()
     # the substring baseline matches inside words; the linker does not
     assert "party_channel" not in {p.position_id for p in link_text("third-party channels")}
+
+
+def test_accented_names_match_and_offsets_hold():
+    d = doc_of("Thủ tướng Phạm Minh Chính met Wang Yi in Hà Nội. PM Chính said Việt Nam is ready to deepen trade.")
+    (m,) = [m for m in find_mentions(d.text) if m.name == "Pham Minh Chinh" and m.start > 40]
+    assert d.text[m.start:m.end] == "Chính"
+    assert attribute(d, claim_for(d, "is ready to deepen trade", "COMMITMENT"))[0] == "vn"
+
+
+def test_an_official_described_by_side_and_office_and_a_later_pronoun():
+    d = doc_of("The Vietnamese Prime Minister welcomed the envoy. The Chinese diplomat, for his part, said he "
+               "will work for closer ties. He hoped for support in his term.")
+    assert attribute(d, claim_for(d, "will work for closer ties", "COMMITMENT"))[0] == "cn"
+    assert attribute(d, claim_for(d, "hoped for support in his term", "CALL"))[0] == "cn"
+
+
+def test_short_name_of_a_listed_person_after_the_full_name():
+    d = doc_of("Li Keqiang met Nguyen Xuan Phuc. Li said relations have gathered pace.", side="cn")
+    assert attribute(d, claim_for(d, "relations have gathered pace", "POSITION")) == ("cn", "Li Keqiang")
+
+
+def test_both_sides_inside_a_reported_clause_belong_to_the_speaker():
+    d = doc_of("Wang Yi said that the two sides have kept close contact. The two ministers agreed to meet yearly.")
+    assert attribute(d, claim_for(d, "have kept close contact", "POSITION"))[0] == "cn"
+    assert attribute(d, claim_for(d, "agreed to meet yearly", "COMMITMENT"))[0] == "both"
+
+
+def test_joint_subject_without_a_speaker_is_both_but_a_commentary_speaks_for_its_outlet():
+    d = doc_of("Vietnam and China have agreed to keep the border calm.")
+    assert attribute(d, claim_for(d, "have agreed to keep the border calm", "COMMITMENT"))[0] == "both"
+    c = doc_of("The two countries are well placed to deepen trust. The two sides agreed to open a hotline.",
+               side="cn", genre="commentary", outlet="Daily")
+    assert attribute(c, claim_for(c, "are well placed to deepen trust", "POSITION")) == ("cn", "Daily")
+    assert attribute(c, claim_for(c, "agreed to open a hotline", "COMMITMENT"))[0] == "both"
