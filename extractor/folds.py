@@ -35,29 +35,29 @@ def make_folds(articles: Iterable[tuple[str, str, str]], k: int = 5) -> list[lis
         sides[best] += add
     # then even out the sides: swap one-article meetings of opposite sides between folds
     # (sizes unchanged) while a swap lowers the summed squared side imbalance
+    while (swap := _better_swap(folds, docs, sides)) is not None:
+        i, j, a, b = swap
+        folds[i][folds[i].index(a)], folds[j][folds[j].index(b)] = b, a
+        sides[i] = sides[i] - Counter(docs[a]) + Counter(docs[b])
+        sides[j] = sides[j] - Counter(docs[b]) + Counter(docs[a])
+    return [sorted(f) for f in folds]
+
+
+def _better_swap(folds: list[list[str]], docs: dict[str, list[str]], sides: list[Counter]) -> tuple | None:
+    """The first swap (fold i, fold j, meeting a of i, meeting b of j) of two one-article
+    meetings of opposite sides that lowers the two folds' summed squared side imbalance."""
     def imbalance(c: Counter) -> int:
         return (c["vn"] - c["cn"]) ** 2
 
-    improved = True
-    while improved:
-        improved = False
-        for i in range(k):
-            for j in range(i + 1, k):
-                for a in [m for m in folds[i] if len(docs[m]) == 1]:
-                    for b in [m for m in folds[j] if len(docs[m]) == 1 and docs[m] != docs[a]]:
-                        ci = sides[i] - Counter(docs[a]) + Counter(docs[b])
-                        cj = sides[j] - Counter(docs[b]) + Counter(docs[a])
-                        if imbalance(ci) + imbalance(cj) < imbalance(sides[i]) + imbalance(sides[j]):
-                            folds[i].remove(a); folds[j].remove(b); folds[i].append(b); folds[j].append(a)
-                            sides[i], sides[j], improved = ci, cj, True
-                            break
-                    if improved:
-                        break
-                if improved:
-                    break
-            if improved:
-                break
-    return [sorted(f) for f in folds]
+    for i in range(len(folds)):
+        for j in range(i + 1, len(folds)):
+            for a in [m for m in folds[i] if len(docs[m]) == 1]:
+                for b in [m for m in folds[j] if len(docs[m]) == 1 and docs[m] != docs[a]]:
+                    ci = sides[i] - Counter(docs[a]) + Counter(docs[b])
+                    cj = sides[j] - Counter(docs[b]) + Counter(docs[a])
+                    if imbalance(ci) + imbalance(cj) < imbalance(sides[i]) + imbalance(sides[j]):
+                        return i, j, a, b
+    return None
 
 
 def write_folds(path: Path, folds: Sequence[Sequence[str]], articles: Iterable[tuple[str, str, str]]) -> None:

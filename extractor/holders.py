@@ -179,6 +179,15 @@ def _reports(text: str, speaker: Mention, subject: Mention) -> bool:
     return bool(said) and said.end() <= subject.start and re.fullmatch(r"[\s,]*(?:that\s*)?", text[said.end():subject.start]) is not None
 
 
+def _speaker(m: Mention, before: list[Mention], mentions: list[Mention], text: str) -> tuple[str, str | None] | None:
+    """(holder, speaker) a mention stands for, a pronoun resolved; two people of different
+    sides joined by "and" hold it jointly; None when it has no side."""
+    m = _resolve(m, mentions, text)
+    if m.kind == "person" and _joint_subject(m, before, text):
+        return "both", GENERIC_NAMES["both"]
+    return (m.side, m.name) if m.side else None
+
+
 def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None) -> tuple[str | None, str | None]:
     """(holder, speaker) for one claim of doc, in this order:
     1. the claim's own subject, the mention right before it ("China [is ready to ...]");
@@ -210,17 +219,11 @@ def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None
               and not _JOINT_ACT.match(text, claim.start)):
             side = doc.meta.get("side")  # a commentary's own assertion about both countries is the outlet's
             return side, doc.meta.get("outlet") or GENERIC_NAMES.get(side)
-        m = _resolve(m, mentions, text)
-        if m.kind == "person" and _joint_subject(m, before, text):
-            return "both", GENERIC_NAMES["both"]
-        if m.side:
-            return m.side, m.name
+        if found := _speaker(m, before, mentions, text):
+            return found
     for m in reversed(speakers):
-        m = _resolve(m, mentions, text)
-        if m.kind == "person" and _joint_subject(m, before, text):
-            return "both", GENERIC_NAMES["both"]
-        if m.side:
-            return m.side, m.name
+        if found := _speaker(m, before, mentions, text):
+            return found
     for m in reversed(before):
         if _is_subject(text, m) and not text.startswith(("’s", "'s"), m.end):
             m = _resolve(m, mentions, text)
