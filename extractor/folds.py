@@ -37,7 +37,7 @@ def make_folds(articles: Iterable[tuple[str, str, str]], k: int = 5) -> list[lis
     # (sizes unchanged) while a swap lowers the summed squared side imbalance
     while (swap := _better_swap(folds, docs, sides)) is not None:
         i, j, a, b = swap
-        folds[i][folds[i].index(a)], folds[j][folds[j].index(b)] = b, a
+        folds[i].remove(a); folds[j].remove(b); folds[i].append(b); folds[j].append(a)
         sides[i] = sides[i] - Counter(docs[a]) + Counter(docs[b])
         sides[j] = sides[j] - Counter(docs[b]) + Counter(docs[a])
     return [sorted(f) for f in folds]
