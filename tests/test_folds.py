@@ -59,3 +59,13 @@ def test_committed_folds_match_the_manifests():
         for line in (shared / folder / "manifest.jsonl").read_text().splitlines():
             row = json.loads(line)
             assert listed[Path(row["file"]).stem] == (row["meeting"], row["source_side"])
+
+
+def test_the_committed_folds_are_what_make_folds_gives_for_the_manifests():
+    shared = ROOT.parent / "shared"
+    if not (shared / "corpus/manifest.jsonl").exists():
+        pytest.skip("no ../shared beside the repository")
+    rows = [json.loads(line) for folder in ("seeds", "corpus")
+            for line in (shared / folder / "manifest.jsonl").read_text().splitlines() if line.strip()]
+    made = make_folds([(Path(r["file"]).stem, r["meeting"], r["source_side"]) for r in rows], k=5)
+    assert made == [sorted(f) for f in load_folds(ROOT / FOLDS_FILE)]
