@@ -99,12 +99,15 @@ _PLURAL = re.compile(r"(?<![\w-])(?:[Tt]he|[Bb]oth) (?:two |)(?:[A-Z][a-z]+ )?(?
                      r"legislators|chairmen|chairpersons|Government leaders|government leaders)(?![\w-])")
 
 
+_THE_TWO = re.compile(r"(?<![\w-])[Tt]he two(?= (?:also |have |had |then )?[a-z]+ed\b)")  # "The two agreed ..."
+
+
 def _described(text: str, start: int, end: int) -> list[tuple[int, int, str, str | None]]:
     """A described official is a person (a later "he" may stand for them); plural subjects
     are the generic `both`."""
     out = [(m.start(), m.end(), "person", "vn" if m.group("side").startswith("Vietnam") else "cn")
            for m in _DESCRIBED.finditer(text, start, end)]
-    return out + [(m.start(), m.end(), "generic", "both") for m in _PLURAL.finditer(text, start, end)]
+    return out + [(m.start(), m.end(), "generic", "both") for pat in (_PLURAL, _THE_TWO) for m in pat.finditer(text, start, end)]
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -207,10 +210,10 @@ def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None
     if claim.label == "CALL":  # "both sides" are whom a call addresses, unless they are the ones speaking
         before = [m for m in before if m.side != "both" or m in speakers]
     after = [m for m in mentions if claim.end <= m.start and m.end <= s_end and m.kind in ("person", "pronoun")]
-    if (joint and not text[joint[-1].end:claim.start].strip(" ,") and not speakers and not after
-            and doc.meta.get("genre") != "commentary"):
+    if (joint and not text[joint[-1].end:claim.start].strip(" ,") and not after and doc.meta.get("genre") != "commentary"
+            and (not speakers or speakers[-1].side == "both")):
         return "both", GENERIC_NAMES["both"]  # "Vietnam and China [have agreed ...]", nobody reported as saying it
-    if before and not text[before[-1].end:claim.start].strip(" ,\"“'‘"):
+    if before and not text[before[-1].end:claim.start].strip(" ,\"“'‘") and _is_subject(text, before[-1]):
         m = before[-1]
         earlier = [x for x in speakers if _reports(text, x, m)]
         if m.side == "both" and m not in speakers and earlier:
