@@ -82,3 +82,12 @@ def test_joint_subject_without_a_speaker_is_both_but_a_commentary_speaks_for_its
                side="cn", genre="commentary", outlet="Daily")
     assert attribute(c, claim_for(c, "are well placed to deepen trust", "POSITION")) == ("cn", "Daily")
     assert attribute(c, claim_for(c, "agreed to open a hotline", "COMMITMENT"))[0] == "both"
+
+
+def test_the_two_with_a_verb_capital_pairs_and_prepositional_objects():
+    d = doc_of("Minh met Yang in Hanoi. The two agreed to widen rail links. The two officials said that Hanoi and "
+               "Beijing would keep the sea calm. Vietnam values trade with China, pledging to open markets.")
+    assert attribute(d, claim_for(d, "agreed to widen rail links", "COMMITMENT"))[0] == "both"
+    assert attribute(d, claim_for(d, "would keep the sea calm", "COMMITMENT"))[0] == "both"
+    # "with China," names a partner, not the one who pledges
+    assert attribute(d, claim_for(d, "pledging to open markets", "COMMITMENT"))[0] == "vn"
