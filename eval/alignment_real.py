@@ -84,7 +84,7 @@ def main() -> None:
         print(f"annotators' agreement ({name}): pairs F1 {a['f1']:.3f}")
     out = ROOT / "eval/results/alignment-real.json"
     out.write_text(json.dumps({"systems": systems, "annotator_agreement": agreement,
-                               "predictions": str(args.cv.relative_to(ROOT)) if preds else None}, indent=2) + "\n")
+                               "predictions": str(args.cv) if preds else None}, indent=2) + "\n")
     print(f"wrote {out}")
 
 
