@@ -42,6 +42,7 @@ class TaggerConfig:
     extra: list[str] = field(default_factory=list)
     freeze_embeddings: bool = True
     max_steps: int = -1          # > 0 stops early (tests use a few steps)
+    real_repeat: int = 1         # each real (gold) article is seen this many times per epoch
 
     def resolve(self, key: str) -> Path | list[Path]:
         """A path-valued key (or a list of paths), relative to the repository root unless absolute."""

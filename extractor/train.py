@@ -139,9 +139,11 @@ def train(config: TaggerConfig, gold_ids: set[str] | None = None, output_dir: Pa
     """Train on the gold set (or the gold_ids subset) plus authored texts; write the model folder."""
     if config.labels != labels.VERSION:
         raise ValueError(f"config asks for labels {config.labels!r} but configs/labels.yaml is {labels.VERSION!r}")
+    if config.real_repeat < 1:
+        raise ValueError(f"real_repeat must be 1 or more, found {config.real_repeat}")
     t0 = time.perf_counter()
     gold, authored = training_documents(config, gold_ids)
-    docs = [*gold, *authored, *extra_docs]
+    docs = [*gold * config.real_repeat, *authored, *extra_docs]
     model, tokenizer = new_model(config)
     examples = build_examples(tokenizer, docs, config.max_length, config.stride)
     fit(model, tokenizer, examples, config, progress)
