@@ -100,7 +100,10 @@ def main() -> None:
           "figures count (sentence, label, holder) units; alpha is Krippendorff's (nominal) over one code",
           "per sentence (the sorted labels of the claims starting in it, or none).", "", *rows, "",
           "Overlap and sentence-level F1 of label+holder between the passes are the ceiling against which",
-          "the tagger's cross-validated figures should be read."]
+          "the tagger's cross-validated figures should be read. Both passes were made by annotators working",
+          "from the guidelines alone (no annotator saw the other pass), so the figures measure how",
+          "determinate the rules are more than how far two trained political scientists would differ; the",
+          "cases the passes split on are settled in guidelines §9 and `annotations/REVIEW.md`."]
     if res["alignments"]:
         md += ["", "## Alignments", "",
                "The gold alignments against an independent pass made from the same guidelines without seeing",
