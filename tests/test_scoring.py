@@ -93,3 +93,11 @@ def test_bootstrap_interval_on_a_hand_made_case():
     assert hi_few - lo_few > hi - lo
     # a ratio (holder accuracy: right over matched)
     assert scoring.bootstrap_interval([[1, 1], [2, 2]], scoring.ratio_statistic) == (0.5, 0.5)
+
+
+def test_paired_difference_of_two_systems_on_the_same_articles():
+    same = [scoring.Counts(2, 1, 0), scoring.Counts(1, 0, 1), scoring.Counts(3, 1, 1)]
+    assert scoring.paired_difference(same, same) == (0.0, (0.0, 0.0))
+    better = [scoring.Counts(c.tp + 1, c.fp, max(c.fn - 1, 0)) for c in same] * 4
+    diff, (lo, hi) = scoring.paired_difference(better, same * 4)
+    assert diff > 0 and 0 < lo <= diff <= hi
