@@ -66,7 +66,8 @@ def render_card(out: Path) -> str:
         lines += [f"{metrics.get('protocol', 'cross-validation on the gold set')} (`{metrics.get('command', 'readout eval')}`):", "",
                   "| metric | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in s.items()]]
         if len(metrics.get("ablation", {})) > 1:
-            lines += ["", "Training mix, scored on the same held-out folds (overlap F1 label+holder, sentence-level F1",
+            source = f" (`{metrics['ablation_run']}`)" if metrics.get("ablation_run") else ""
+            lines += ["", f"Training mix, scored on the same held-out folds{source} (overlap F1 label+holder, sentence-level F1",
                       "label+holder, each with its 95% interval); the shipped model uses the mix marked:", "",
                       "| mix | overlap F1 l+h | sentence F1 l+h |", "|---|---|---|"]
             for mix, h in metrics["ablation"].items():

@@ -263,7 +263,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
 def _write_metrics(result: dict, model_dir: Path | None) -> None:
     """The summary into the model folder's metrics.json, and its card re-rendered."""
     if model_dir is not None and (Path(model_dir) / "training.json").exists():
-        keep = ("summary", "protocol", "command", "date", "gold", "ablation", "by_side")
+        keep = ("summary", "protocol", "command", "date", "gold", "ablation", "ablation_run", "by_side")
         write_json(Path(model_dir) / "metrics.json", {k: result[k] for k in keep if k in result})
         render_card(Path(model_dir))
 
