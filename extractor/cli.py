@@ -268,7 +268,7 @@ def _print_comparison(report: dict) -> None:
     a, b = report["a"], report["b"]
     console.print(f"[bold]A[/] {a['doc_id']} ({a.get('side')}, {a.get('outlet')})  [bold]B[/] {b['doc_id']} ({b.get('side')}, {b.get('outlet')})")
     t = Table(title="what both reported")
-    for col in ("A", "B", "sim", "differences"):
+    for col in ("A", "B", "sim", "conf.", "differences"):
         t.add_column(col)
     for row in report["aligned"]:
         d = row["differences"]
@@ -277,7 +277,7 @@ def _print_comparison(report: dict) -> None:
                  ("only A: " + ", ".join(d["positions_only_a"] + d["intensifiers_only_a"])) if d["positions_only_a"] or d["intensifiers_only_a"] else "",
                  ("only B: " + ", ".join(d["positions_only_b"] + d["intensifiers_only_b"])) if d["positions_only_b"] or d["intensifiers_only_b"] else ""]
         t.add_row(f"{row['a']['label']}/{row['a']['holder']}: {row['a']['text']}", f"{row['b']['label']}/{row['b']['holder']}: {row['b']['text']}",
-                  f"{row['similarity']:.2f}", "; ".join(x for x in diffs if x))
+                  f"{row['similarity']:.2f}", f"{row['confidence']:.2f}", "; ".join(x for x in diffs if x))
     console.print(t)
     for key, title in (("only_a", "only in A"), ("only_b", "only in B")):
         t = Table(title=title)

@@ -30,7 +30,8 @@ class Alignment:
 
 def compare_settings() -> dict:
     cfg = dict(load_yaml("compare.yaml"))
-    known = {"encoder", "base_encoder", "training", "threshold", "position_weight", "second_match_margin", "intensifiers", "hedges"}
+    known = {"encoder", "base_encoder", "training", "threshold", "position_weight", "second_match_margin", "intensifiers", "hedges",
+             "calibration"}
     unknown = set(cfg) - known
     if unknown:
         from .errors import ConfigError
@@ -77,6 +78,14 @@ class Embedder:
             self.cache.update({k: v for (k, _), v in zip(todo, vecs)})
         dim = self.model.get_embedding_dimension()
         return np.stack([self.cache[k] for k in keys]) if keys else np.zeros((0, dim), np.float32)
+
+
+def confidence(similarity: float, calibration: dict) -> float:
+    """How likely an alignment at this similarity is one a careful reader makes: a logistic of
+    the similarity, fitted on the real pairs (eval/calibrate.py; `calibration` in
+    configs/compare.yaml), so that it reads as a probability where the raw similarity does not."""
+    z = calibration["slope"] * similarity + calibration["intercept"]
+    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def align(sim: np.ndarray, threshold: float, second_margin: float | None = None) -> list[Alignment]:

@@ -1,6 +1,7 @@
 """Framing reports: plain data first (the JSON contract), then Markdown and HTML renderings.
 
-JSON keys: a, b (document info), aligned ({a, b, similarity, differences} with full claims),
+JSON keys: a, b (document info), aligned ({a, b, similarity, confidence, differences} with full
+claims, most confident first),
 only_a, only_b (claims), positions ({both, only_a, only_b, matrix}), balance, provenance.
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .compare import Alignment, balance, compare_settings, coverage, differences
+from .compare import Alignment, balance, compare_settings, confidence, coverage, differences
 from .positions import catalogue
 from .types import Document, claim_record
 
@@ -23,6 +24,8 @@ def doc_info(doc: Document) -> dict:
 def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], model: str | None = None,
                  encoder: str | None = None) -> dict:
     settings = compare_settings()
+    # most confident first: the reader checks the doubtful ones at the bottom
+    alignments = sorted(alignments, key=lambda p: (-p.similarity, p.a, p.b))
     aligned_a, aligned_b = {p.a for p in alignments}, {p.b for p in alignments}
     return {
         "a": doc_info(doc_a),
@@ -30,6 +33,7 @@ def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], 
         "aligned": [
             {"a": claim_record(doc_a, doc_a.claims[p.a]), "b": claim_record(doc_b, doc_b.claims[p.b]),
              "similarity": round(p.similarity, 4),
+             "confidence": round(confidence(p.similarity, settings["calibration"]), 3),
              "differences": differences(doc_a, doc_a.claims[p.a], doc_b, doc_b.claims[p.b], settings)}
             for p in alignments
         ],
@@ -39,6 +43,7 @@ def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], 
         "balance": {"a": balance(doc_a), "b": balance(doc_b)},
         "provenance": {"readout_version": __version__, "claims_model": model, "encoder": encoder or settings["encoder"],
                        "threshold": settings["threshold"], "position_weight": settings["position_weight"],
+                       "calibration": settings["calibration"],
                        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds")},
     }
 

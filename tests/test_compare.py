@@ -1,3 +1,4 @@
+import pytest
 import numpy as np
 
 from extractor.compare import (align, balance, claim_similarity, clauses, coverage, differences, document_similarity,
@@ -99,3 +100,36 @@ def test_position_weight_shifts_the_encoder_similarity(monkeypatch):
     sim = document_similarity(VN, CN, Flat(), base | {"position_weight": 0.1})
     assert np.allclose(sim, [[1.1, 0.9], [0.9, 1.1], [0.9, 0.9]])
     assert [(p.a, p.b) for p in align(sim, 0.5)] == [(0, 0), (1, 1)]
+
+
+def test_confidence_is_a_logistic_of_the_similarity():
+    from extractor.compare import confidence
+
+    cal = {"slope": 6.0, "intercept": -3.0}
+    assert confidence(0.5, cal) == pytest.approx(0.5)
+    assert confidence(0.9, cal) > confidence(0.6, cal) > confidence(0.3, cal)
+    assert 0 < confidence(-1.0, cal) < confidence(2.0, cal) < 1
+
+
+def test_a_relayed_remark_aligns_with_the_speakers_own_account():
+    """One side's leader quoted by the other side's outlet: the Vietnamese report relays what
+    the Chinese leader said; the Chinese report has the same point in his own voice. Invented
+    text, the packaged base encoder, the configured rule."""
+    from extractor.compare import Embedder, align_documents, compare_settings
+    from extractor.segment import segment
+    from extractor.types import Claim, Document, Span
+
+    def doc(i, side, text, phrases):
+        claims = tuple(Claim(Span(text.index(p), text.index(p) + len(p), lab), holder) for p, lab, holder in phrases)
+        return segment(Document(i, text, {"side": side})).with_(claims=claims)
+
+    vn = doc("vn", "vn", "Xi told the Vietnamese guest that China stands ready to buy more farm produce from Vietnam. "
+                         "Both sides agreed to open two more border gates.",
+             [("stands ready to buy more farm produce from Vietnam", "COMMITMENT", "cn"),
+              ("agreed to open two more border gates", "COMMITMENT", "both")])
+    cn = doc("cn", "cn", "Xi said China is willing to import more agricultural products from Vietnam. "
+                         "He called for joint efforts to keep peace at sea.",
+             [("is willing to import more agricultural products from Vietnam", "COMMITMENT", "cn"),
+              ("called for joint efforts to keep peace at sea", "CALL", "cn")])
+    pairs = align_documents(vn, cn, Embedder(compare_settings()["base_encoder"]))
+    assert [(p.a, p.b) for p in pairs] == [(0, 0)]

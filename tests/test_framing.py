@@ -23,7 +23,7 @@ class BagOfWords:
 
 
 def _report():
-    return build_report(VN, CN, [Alignment(0, 0, 0.81), Alignment(1, 1, 0.9)], model="test@0")
+    return build_report(VN, CN, [Alignment(0, 0, 0.91), Alignment(1, 1, 0.6)], model="test@0")
 
 
 def test_json_keys_and_types():
@@ -31,7 +31,8 @@ def test_json_keys_and_types():
     assert set(r) >= {"a", "b", "aligned", "only_a", "only_b", "positions", "balance"}
     assert r["a"] == {"doc_id": "vn1", "side": "vn", "outlet": "vn outlet", "date": "2030-01-01", "meeting": "m", "genre": None}
     row = r["aligned"][0]
-    assert set(row) == {"a", "b", "similarity", "differences"} and isinstance(row["similarity"], float)
+    assert set(row) == {"a", "b", "similarity", "confidence", "differences"} and isinstance(row["similarity"], float)
+    assert 0 < row["confidence"] < 1
     assert row["a"]["text"] == "agreed to expand rail links" and row["b"]["holder"] == "cn"
     assert [c["text"] for c in r["only_a"]] == ["urged restraint at sea"] and r["only_b"] == []
     assert set(r["positions"]) >= {"both", "only_a", "only_b"}
@@ -42,7 +43,7 @@ def test_markdown_has_the_tables():
     md = render_markdown("m", [_report()])
     assert "| position | A (holders) | B (holders) |" in md
     assert "| Managing maritime differences (`maritime_differences`) | vn | — |" in md
-    assert re.search(r"\| 1 \| COMMITMENT/both: agreed to expand rail links \| COMMITMENT/cn: will expand rail links \| 0\.81 \| holder both→cn;", md)
+    assert re.search(r"\| 1 \| COMMITMENT/both: agreed to expand rail links \| COMMITMENT/cn: will expand rail links \| 0\.91 \| 0\.\d\d \| holder both→cn;", md)
     assert "### Only in A" in md and "urged restraint at sea" in md
 
 
@@ -114,3 +115,13 @@ def test_report_folder_is_replaced_whole_or_not_at_all(tmp_path):
         meeting_reports([VN, CN], out, Broken(), "m@2")
     assert (out / "m" / "report.json").read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no staging folder left behind
+
+
+def test_aligned_pairs_most_confident_first_with_a_calibrated_confidence():
+    from extractor.compare import confidence
+
+    r = build_report(VN, CN, [Alignment(1, 1, 0.55), Alignment(0, 0, 0.9)], model="test@0")
+    assert [row["similarity"] for row in r["aligned"]] == [0.9, 0.55]
+    cal = r["provenance"]["calibration"]
+    assert [row["confidence"] for row in r["aligned"]] == [round(confidence(0.9, cal), 3), round(confidence(0.55, cal), 3)]
+    assert r["aligned"][0]["confidence"] > r["aligned"][1]["confidence"]
