@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,18 +24,9 @@ sys.path.insert(0, str(ROOT))
 from extractor.alignment_eval import LexicalEmbedder, grouped_alignment, real_pairs  # noqa: E402
 from extractor.compare import Embedder, compare_settings  # noqa: E402
 from extractor.config import load_tagger_config  # noqa: E402
+from extractor.evaluate import stored_predictions  # noqa: E402
 from extractor.folds import FOLDS_FILE, load_folds  # noqa: E402
-from extractor.segment import segment  # noqa: E402
 from extractor.standoff import load_authored, load_gold  # noqa: E402
-from extractor.types import Claim, PositionLink, Span  # noqa: E402
-
-
-def fold_predictions(path: Path, gold: dict) -> dict:
-    """The held-out predictions stored by `readout eval`, as documents."""
-    stored = {r["doc_id"]: r["predictions"] for r in json.loads(path.read_text())["documents"]}
-    return {i: segment(replace(d, claims=tuple(
-        Claim(Span(p["start"], p["end"], p["label"], p["score"]), p["holder"], p.get("speaker"),
-              tuple(PositionLink(x) for x in p["positions"])) for p in stored[i]))) for i, d in gold.items()}
 
 
 def line(name: str, r: dict) -> str:
@@ -57,7 +47,7 @@ def main() -> None:
     gold = {d.id: d for d in load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))}
     pairs = real_pairs(ROOT, gold)
     folds = load_folds(ROOT / FOLDS_FILE)
-    preds = fold_predictions(args.cv, gold) if args.cv.exists() else None
+    preds = stored_predictions(json.loads(args.cv.read_text()), list(gold.values())) if args.cv.exists() else None
     settings = compare_settings()
     tuned, base = Embedder(), Embedder(settings["base_encoder"])
     texts = [d.slice(c) for d in gold.values() for c in d.claims] + [d.text for d in load_authored(ROOT / "annotations/authored")]

@@ -15,19 +15,14 @@ sys.path.insert(0, str(ROOT))
 
 from extractor import scoring  # noqa: E402
 from extractor.config import load_tagger_config  # noqa: E402
+from extractor.evaluate import stored_predictions  # noqa: E402
 from extractor.standoff import load_gold  # noqa: E402
-from extractor.types import Claim, Span  # noqa: E402
-
-
-def predictions(path: Path) -> dict[str, tuple[Claim, ...]]:
-    return {r["doc_id"]: tuple(Claim(Span(p["start"], p["end"], p["label"]), p["holder"]) for p in r["predictions"])
-            for r in json.loads(Path(path).read_text())["documents"]}
 
 
 def main(a: Path, b: Path) -> None:
     cfg = load_tagger_config()
     gold = load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))
-    pa, pb = predictions(a), predictions(b)
+    pa, pb = ({i: d.claims for i, d in stored_predictions(json.loads(Path(f).read_text()), gold).items()} for f in (a, b))
     for name, counts in (
         ("overlap F1 label+holder", lambda d, p: scoring.score([(d.claims, p)], "overlap", True).overall),
         ("sentence F1 label+holder", lambda d, p: scoring.sentence_counts(d, d.claims, p)["micro"]),

@@ -109,16 +109,21 @@ def add_alignment(result: dict, gold: list[Document], preds: dict[str, Document]
     result["summary"].pop("position_coverage_accuracy", None)
 
 
+def stored_predictions(result: dict, gold: list[Document]) -> dict[str, Document]:
+    """The held-out predictions a cross-validation result stored, as the gold documents
+    carrying them (what each fold's model predicted for its held-out articles)."""
+    stored = {f["doc_id"]: f["predictions"] for f in result.get("documents") or result["folds"]}
+    return {d.id: segment(replace(d, claims=tuple(
+        Claim(Span(p["start"], p["end"], p["label"], p.get("score", 1.0)), p["holder"], p.get("speaker"),
+              tuple(PositionLink(x) for x in p.get("positions", []))) for p in stored[d.id]))) for d in gold}
+
+
 def rescore_alignment(path: Path, config: TaggerConfig, model_dir: Path | None = None) -> dict:
     """Alignment figures of a saved cross-validation recomputed from its stored fold
     predictions, after a change to the comparator only: no fold is retrained."""
     result = json.loads(Path(path).read_text(encoding="utf-8"))
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    stored = {f["doc_id"]: f["predictions"] for f in result.get("documents") or result["folds"]}
-    preds = {d.id: segment(replace(d, claims=tuple(
-        Claim(Span(p["start"], p["end"], p["label"], p["score"]), p["holder"], None,
-              tuple(PositionLink(x) for x in p["positions"])) for p in stored[d.id]))) for d in gold}
-    add_alignment(result, gold, preds)
+    add_alignment(result, gold, stored_predictions(result, gold))
     result.setdefault("alignment", {})["rescored"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     write_json(Path(path), result)
     _write_metrics(result, model_dir)
