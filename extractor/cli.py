@@ -316,6 +316,35 @@ def report(
 
 
 @app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help="which record: claim")] = "claim",
+    validate: Annotated[Optional[Path], typer.Option(help="check a claims file (.jsonl, .csv, .parquet) against the schema")] = None,
+):
+    """Print the JSON Schema of a record readout writes, or check a file against it."""
+    import json
+
+    from .errors import ReadoutError
+    from .schema import load_schema, schema_errors
+
+    try:
+        doc = load_schema(name)
+        if validate is None:
+            typer.echo(json.dumps(doc, indent=2))
+            return
+        from .exports import read_claims
+
+        rows = read_claims(validate)
+    except ReadoutError as e:
+        fail(str(e))
+    errors = schema_errors(rows, name)
+    for line in errors:
+        typer.echo(f"{validate}: {line}", err=True)
+    if errors:
+        raise typer.Exit(1)
+    typer.echo(f"{validate}: {len(rows)} {name} records, all valid")
+
+
+@app.command()
 def merge(
     shards: Annotated[list[Path], typer.Argument(help="outputs of `readout extract --shard K/N`, one per K")],
     out: Annotated[Path, typer.Option(help="merged claims file (.jsonl, .csv or .parquet)")] = Path("claims.jsonl"),

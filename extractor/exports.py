@@ -23,10 +23,16 @@ def read_claims(path: Path) -> list[dict]:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        return pq.read_table(path).to_pylist()
+        return [_flat_fields(r) for r in pq.read_table(path).to_pylist()]
     if path.suffix == ".csv":
         with open(path, encoding="utf-8", newline="") as fh:
-            return [r | {"positions": json.loads(r["positions"] or "[]")} for r in csv.DictReader(fh)]
+            rows = []
+            for n, r in enumerate(csv.DictReader(fh), 2):
+                try:
+                    rows.append(_flat_fields(_typed_csv_row(r)))
+                except (ValueError, TypeError) as e:
+                    raise InputError(f"{path}:{n}: not a claims row ({e})") from None
+            return rows
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
@@ -37,6 +43,37 @@ def read_claims(path: Path) -> list[dict]:
     return rows
 
 
+def _typed_csv_row(row: dict) -> dict:
+    """A CSV cell is text: give each field the type the claim schema says (an empty cell of a
+    nullable field is null), so a CSV reads back as the JSON lines hold it."""
+    from .schema import load_schema
+
+    props = load_schema("claim")["properties"]
+    out = {}
+    for key, value in row.items():
+        kinds = props.get(key, {}).get("type", "string")
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if value == "" and "null" in kinds:
+            out[key] = None
+        elif "integer" in kinds:
+            out[key] = int(value)
+        elif "number" in kinds:
+            out[key] = float(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _flat_fields(row: dict) -> dict:
+    """CSV holds `positions` and `position_scores` as JSON text, Parquet `position_scores`
+    (a map whose keys vary by claim); both are read back as the JSON lines hold them."""
+    out = dict(row)
+    for key, empty in (("positions", []), ("position_scores", {})):
+        if isinstance(out.get(key), str):
+            out[key] = json.loads(out[key] or json.dumps(empty))
+    return out
+
+
 def dna_statements(claims: list[dict]) -> list[dict]:
     """One DNA statement per claim and linked position (DNA's default statement type:
     person, organization, concept, agreement). A claim linking no position becomes one
@@ -45,7 +82,7 @@ def dna_statements(claims: list[dict]) -> list[dict]:
     label-concept row disagrees when the claim rejects or opposes."""
     rows = []
     for c in claims:
-        concepts = [p["position_id"] for p in c.get("positions") or []] or [c["label"]]
+        concepts = list(c.get("positions") or []) or [c["label"]]
         for concept in concepts:
             agree = True if concept != c["label"] else not _OPPOSES.search(c["text"])
             rows.append({"statement_id": len(rows) + 1, "document": c["doc_id"], "date": c.get("date"),
@@ -77,8 +114,8 @@ def actor_position_graph(claims: list[dict]):
     weights: Counter = Counter()
     for c in claims:
         actor = c.get("speaker") or SIDE_NAMES.get(c.get("holder"), "unknown")
-        for p in c.get("positions") or []:
-            weights[(actor, c.get("holder"), p["position_id"], c.get("side") or "unknown")] += 1
+        for pid in c.get("positions") or []:
+            weights[(actor, c.get("holder"), pid, c.get("side") or "unknown")] += 1
     for (actor, holder, pid, outlet_side), n in weights.items():
         g.add_node(f"actor:{actor}", label=actor, mode="actor", side=holder or "")
         g.add_node(f"position:{pid}", label=catalogue().get(pid, {}).get("name", pid), mode="position")

@@ -37,6 +37,7 @@ def batched(items: Iterable, n: int) -> Iterator[list]:
 
 
 FORMATS = ("jsonl", "csv", "parquet")
+FLAT_JSON_FIELDS = ("positions", "position_scores")   # held as JSON text in a CSV cell
 
 
 @dataclass
@@ -235,7 +236,7 @@ def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = None
             for r in rows:
-                r = r | {"positions": json.dumps(r["positions"], ensure_ascii=False)}
+                r = r | {k: json.dumps(r[k], ensure_ascii=False) for k in FLAT_JSON_FIELDS if k in r}
                 if writer is None:
                     writer = csv.DictWriter(fh, fieldnames=list(r))
                     writer.writeheader()
@@ -248,7 +249,11 @@ def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
 
         writer = None
         for batch in batched(rows, chunk):
+            batch = [r | {"position_scores": json.dumps(r.get("position_scores") or {})} for r in batch]
             table = pa.Table.from_pylist(batch)
+            if "positions" in table.column_names:     # an all-empty first chunk would type it list<null>
+                i = table.column_names.index("positions")
+                table = table.set_column(i, "positions", table["positions"].cast(pa.list_(pa.string())))
             if writer is None:
                 writer = pq.ParquetWriter(tmp, table.schema)
             writer.write_table(table.cast(writer.schema) if table.schema != writer.schema else table)

@@ -5,7 +5,7 @@ All offsets are [start, end) into Document.text, which is never modified after l
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -113,7 +113,8 @@ def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
         "text": doc.slice(claim),
         "sentence": doc.slice(sent) if sent else None,
         "sentence_start": sent.start if sent else None,
-        "positions": [asdict(p) for p in claim.positions],
+        "positions": list(claim.position_ids),
+        "position_scores": {p.position_id: round(p.score, 4) for p in claim.positions},
         "score": round(claim.score, 4),
         "plover": codes.get("plover"),
         "cameo": codes.get("cameo"),

@@ -61,11 +61,11 @@ def test_train_accepts_extra_folders(tiny_base, tmp_path, gold_docs):
 
 CLAIMS = [
     {"doc_id": "d1", "side": "vn", "date": "2030-01-01", "label": "POSITION", "holder": "vn", "speaker": "Pham Minh Chinh",
-     "start": 5, "end": 30, "text": "firmly opposes Taiwan independence", "positions": [{"position_id": "one_china", "score": 1.0}]},
+     "start": 5, "end": 30, "text": "firmly opposes Taiwan independence", "positions": ["one_china"], "position_scores": {"one_china": 1.0}},
     {"doc_id": "d1", "side": "vn", "date": "2030-01-01", "label": "CALL", "holder": "cn", "speaker": None,
-     "start": 40, "end": 60, "text": "opposes any interference", "positions": []},
+     "start": 40, "end": 60, "text": "opposes any interference", "positions": [], "position_scores": {}},
     {"doc_id": "d2", "side": "cn", "date": "2030-01-02", "label": "COMMITMENT", "holder": "vn", "speaker": "Pham Minh Chinh",
-     "start": 1, "end": 9, "text": "will follow the one-China policy", "positions": [{"position_id": "one_china", "score": 1.0}]},
+     "start": 1, "end": 9, "text": "will follow the one-China policy", "positions": ["one_china"], "position_scores": {"one_china": 1.0}},
 ]
 
 

@@ -68,6 +68,15 @@ def test_formats_and_provenance(trained_tiny, tmp_path):
     assert a.claims == b.claims == c.claims == len(rows) == len(csv_rows) == len(pq_rows) > 0
     assert list(csv_rows["text"]) == [r["text"] for r in rows] == list(pq_rows["text"])
     assert json.loads(csv_rows["positions"][0]) == rows[0]["positions"]
+    # every kind of output reads back to lines the shipped schema accepts, positions as id strings
+    from extractor.exports import read_claims
+    from extractor.schema import schema_errors
+
+    for path in (tmp_path / "c.jsonl", tmp_path / "c.csv", tmp_path / "c.parquet"):
+        back = read_claims(path)
+        assert schema_errors(back) == [], path
+        assert [r["positions"] for r in back] == [r["positions"] for r in rows]
+        assert [r["position_scores"] for r in back] == [r["position_scores"] for r in rows]
     assert all(r["model"] == tagger.name for r in rows)
     meta = json.loads((tmp_path / "c.jsonl.meta.json").read_text())
     assert meta["model"] == tagger.name and meta["model_card"].endswith("README.md")
