@@ -67,7 +67,12 @@ class Embedder:
 
         quiet_transformers()
         path, self.name = resolve_encoder(name)
-        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        if not (path / "model.safetensors").exists():
+            # never unpickle a pytorch_model.bin: a pickle can run code
+            from .errors import ModelError
+            raise ModelError(f"{path}: no model.safetensors; readout loads encoder weights only as safetensors")
+        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True,
+                                         model_kwargs={"use_safetensors": True})
         self.cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:

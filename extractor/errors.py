@@ -24,6 +24,10 @@ class ModelMissingError(ReadoutError):
     """No trained tagger where one was expected."""
 
 
+class ModelError(ReadoutError):
+    """A model folder that is there but cannot be trusted (label map, weights format)."""
+
+
 def span_mismatch(doc_id: str, start: int, end: int, expected: str, found: str) -> str:
     return (
         f"{doc_id}: claim {start}-{end} has checksum {expected} but the text there "

@@ -16,6 +16,24 @@ DNA_COLUMNS = ["statement_id", "document", "date", "outlet_side", "start", "stop
                "concept", "agreement", "label", "text"]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A text cell a spreadsheet would run as a formula (`=HYPERLINK(...)` in an outlet or an
+    id) gets a leading apostrophe, which spreadsheets show as text (OWASP's advice);
+    `from_csv_cell` takes it off again when readout reads its own CSV."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def from_csv_cell(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def read_claims(path: Path) -> list[dict]:
     """Claims from a readout output file (.jsonl, .csv or .parquet)."""
     if not path.exists():
@@ -51,6 +69,7 @@ def _typed_csv_row(row: dict) -> dict:
     props = load_schema("claim")["properties"]
     out = {}
     for key, value in row.items():
+        value = from_csv_cell(value)
         kinds = props.get(key, {}).get("type", "string")
         kinds = [kinds] if isinstance(kinds, str) else kinds
         if value == "" and "null" in kinds:
@@ -98,7 +117,7 @@ def write_dna(claims: list[dict], out: Path) -> int:
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=DNA_COLUMNS)
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
     tmp.replace(out)
     return len(rows)
 

@@ -6,6 +6,8 @@ only_a, only_b (claims), positions ({both, only_a, only_b, matrix}), balance, pr
 """
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -79,9 +81,23 @@ def _env():
                        trim_blocks=True, lstrip_blocks=True)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md_escape(value) -> str:
+    """Any value printed into report.md: HTML escaped (a CommonMark renderer passes raw HTML
+    through, so metadata holding `<script>` would run) and Markdown's punctuation
+    backslash-escaped (a `|` would break a table, `[x](y)` would make a link)."""
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=False).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def render_markdown(meeting: str | None, comparisons: list[dict], notes: list[str] = ()) -> str:
     env = _env()
     env.autoescape = False
+    env.finalize = md_escape
     return env.get_template("report.md.j2").render(meeting=meeting, comparisons=comparisons, notes=notes,
                                                      names={k: v["name"] for k, v in catalogue().items()})
 

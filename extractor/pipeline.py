@@ -233,10 +233,12 @@ def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
     if fmt == "csv":
         import csv
 
+        from .exports import csv_cell
+
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = None
             for r in rows:
-                r = r | {k: json.dumps(r[k], ensure_ascii=False) for k in FLAT_JSON_FIELDS if k in r}
+                r = {k: csv_cell(v) for k, v in r.items()} | {k: json.dumps(r[k], ensure_ascii=False) for k in FLAT_JSON_FIELDS if k in r}
                 if writer is None:
                     writer = csv.DictWriter(fh, fieldnames=list(r))
                     writer.writeheader()

@@ -66,6 +66,20 @@ def require_model(path: str | Path) -> Path:
     return path
 
 
+def check_label_map(path: Path, id2label: dict) -> None:
+    """A model folder whose label map is not the registry's (renamed or shifted tags) would
+    yield wrong labels without a word: refuse it."""
+    from .errors import ModelError
+    from .labels import ID2LABEL
+
+    found = {int(k): v for k, v in id2label.items()}
+    if found != ID2LABEL:
+        diff = sorted(i for i in set(found) | set(ID2LABEL) if found.get(i) != ID2LABEL.get(i))
+        raise ModelError(f"{path / 'config.json'}: its label map differs from configs/labels.yaml at id(s) "
+                         f"{', '.join(map(str, diff))} (model {[found.get(i) for i in diff]}, registry "
+                         f"{[ID2LABEL.get(i) for i in diff]}); retrain with `readout train`")
+
+
 class ClaimTagger:
     def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger",
                  path: Path | None = None, config_hash: str | None = None):
@@ -98,6 +112,7 @@ class ClaimTagger:
         path = require_model(path)
         meta = json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
+        check_label_map(path, model.config.id2label)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         cfg_hash = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12] if meta else None
         tagger = cls(model, tokenizer, meta.get("max_length", 256), meta.get("stride", 64),

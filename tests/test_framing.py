@@ -42,7 +42,7 @@ def test_json_keys_and_types():
 def test_markdown_has_the_tables():
     md = render_markdown("m", [_report()])
     assert "| position | A (holders) | B (holders) |" in md
-    assert "| Managing maritime differences (`maritime_differences`) | vn | — |" in md
+    assert "| Managing maritime differences (maritime\\_differences) | vn | — |" in md
     assert re.search(r"\| 1 \| COMMITMENT/both: agreed to expand rail links \| COMMITMENT/cn: will expand rail links \| 0\.91 \| 0\.\d\d \| holder both→cn;", md)
     assert "### Only in A" in md and "urged restraint at sea" in md
 
