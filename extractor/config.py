@@ -15,7 +15,11 @@ import yaml
 from .errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG_DIR = Path(os.environ.get("READOUT_CONFIGS", ROOT / "configs"))
+# The defaults ship inside the package (extractor/configs, in the checkout a link to the
+# project's configs/), so a wheel install reads them too; READOUT_CONFIGS points at a folder
+# of one's own (every file the package ships must be there).
+PACKAGED_CONFIGS = Path(__file__).resolve().parent / "configs"
+CONFIG_DIR = Path(os.environ.get("READOUT_CONFIGS") or PACKAGED_CONFIGS)
 
 
 def repo_path(p: str | Path) -> Path:
