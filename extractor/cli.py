@@ -174,7 +174,7 @@ def eval_(
     set_: Annotated[list[str], typer.Option("--set", help="override a config key")] = [],
     out: Annotated[Optional[Path], typer.Option(help="results JSON (default eval/results/cv-<date>.json)")] = None,
     model: Annotated[Optional[Path], typer.Option(help="model folder whose metrics.json and card get the figures")] = None,
-    rescore_alignment: Annotated[Optional[Path], typer.Option(help="a saved results JSON: recompute only its alignment figures from the stored fold predictions (after a comparator change)")] = None,
+    rescore_file: Annotated[Optional[Path], typer.Option("--rescore", "--rescore-alignment", help="a saved results JSON: recompute its figures from the stored fold predictions after a change to the position linker or the comparator (no retraining)")] = None,
     ablation: Annotated[bool, typer.Option(help="also score the other training mixes (real only, real + own words, own words only) on the same folds")] = True,
     folds: Annotated[Optional[Path], typer.Option(help="folds file (default annotations/folds.json)")] = None,
 ):
@@ -182,18 +182,21 @@ def eval_(
     from .config import load_tagger_config
     from .errors import ReadoutError
     from .evaluate import cross_validate, print_report
-    from .evaluate import rescore_alignment as rescore
+    from .evaluate import rescore
 
     try:
         cfg = load_tagger_config(config, set_)
-        if rescore_alignment is not None:
-            if not rescore_alignment.exists():
-                fail(f"{rescore_alignment}: no such results file")
-            s = rescore(rescore_alignment, cfg, model if model else _model_dir(None))["summary"]
+        if rescore_file is not None:
+            if not rescore_file.exists():
+                fail(f"{rescore_file}: no such results file")
+            s = rescore(rescore_file, cfg, model if model else _model_dir(None))["summary"]
+            typer.echo(f"positions: alias linker on gold spans F1 {s['linker_on_gold_f1']:.3f} {s['linker_on_gold_f1_ci']} "
+                       f"(substring baseline {s['baseline_linker_on_gold_f1']:.3f}); end to end, claim level, "
+                       f"F1 {s['position_f1']:.3f} {s['position_f1_ci']}")
             typer.echo(f"real cross-side pairs: alignment F1 on gold claims {s['alignment_f1_gold']:.3f} "
                        f"{s['alignment_f1_gold_ci']}, end to end {s['alignment_f1_end_to_end']:.3f} "
                        f"{s['alignment_f1_end_to_end_ci']}; coverage accuracy {s['coverage_accuracy']:.3f}")
-            typer.echo(f"wrote {rescore_alignment}")
+            typer.echo(f"wrote {rescore_file}")
             return
         result, path = cross_validate(cfg, out, model_dir=model if model else _model_dir(None), ablation=ablation,
                                       folds_file=folds)

@@ -33,6 +33,7 @@ def system_scores(pairs: list[tuple[tuple, tuple]], docs: list[Document] | None 
     acc, n = scoring.holder_accuracy(pairs)
     out["holder_accuracy"] = {"accuracy": round(acc, 4), "matched": n}
     out["positions_end_to_end"] = scoring.position_counts(pairs).as_dict()
+    out["positions_claim_level"] = scoring.position_counts(pairs, matched_only=False).as_dict()
     if docs is None:
         return out
     per_doc = [scoring.sentence_counts(d, g, p) for d, (g, p) in zip(docs, pairs)]
@@ -49,6 +50,8 @@ def system_scores(pairs: list[tuple[tuple, tuple]], docs: list[Document] | None 
         ci[key] = scoring.bootstrap_interval([[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]])
     ci["sentence_f1_label_holder"] = scoring.bootstrap_interval(
         [[c["micro"].tp for c in per_doc], [c["micro"].fp for c in per_doc], [c["micro"].fn for c in per_doc]])
+    rows = [scoring.position_counts([pair], matched_only=False) for pair in pairs]
+    ci["position_f1"] = scoring.bootstrap_interval([[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]])
     hold = [scoring.holder_accuracy([pair]) for pair in pairs]
     ci["holder_accuracy"] = scoring.bootstrap_interval([[a * m for a, m in hold], [m for _, m in hold]],
                                                        scoring.ratio_statistic)
@@ -67,15 +70,30 @@ def headline(s: dict) -> dict:
         "holder_accuracy": s["holder_accuracy"]["accuracy"],
         "position_precision": s["positions_end_to_end"]["precision"],
         "position_recall": s["positions_end_to_end"]["recall"],
+        # claim level, end to end: unmatched claims' links count as missed or spurious
+        "position_f1": s["positions_claim_level"]["f1"],
     }
     out.update({f"{k}_ci": v for k, v in s["intervals"].items()})
     return out
 
 
 def linker_scores(gold: list[Document], linker) -> dict:
-    """Position linking alone: the linker run on the gold spans."""
-    pairs = [(d.claims, link_positions(d, linker).claims) for d in gold]
-    return scoring.position_counts(pairs).as_dict()
+    """Position linking alone: the linker run on the gold spans, claim level (one item per
+    claim and id), with a 95% bootstrap interval over articles. The alias linkers learn
+    nothing, so no fold is needed: each article's figure is already held out."""
+    rows = [scoring.position_counts([(d.claims, link_positions(d, linker).claims)]) for d in gold]
+    total = sum(rows, scoring.Counts())
+    return total.as_dict() | {"f1_ci": list(scoring.bootstrap_interval(
+        [[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]]))}
+
+
+def linker_summary(gold: list[Document]) -> tuple[dict, dict]:
+    """The alias linker and the substring baseline on gold spans, and their summary keys."""
+    linker, base = linker_scores(gold, link_text), linker_scores(gold, link_substring)
+    return {"alias_linker": linker, "substring_baseline": base}, {
+        "linker_on_gold_f1": linker["f1"], "linker_on_gold_f1_ci": linker["f1_ci"],
+        "linker_on_gold_precision": linker["precision"],
+        "baseline_linker_on_gold_f1": base["f1"], "baseline_linker_on_gold_f1_ci": base["f1_ci"]}
 
 
 def holder_scores(gold: list[Document]) -> dict:
@@ -118,20 +136,23 @@ def stored_predictions(result: dict, gold: list[Document]) -> dict[str, Document
               tuple(PositionLink(x) for x in p.get("positions", []))) for p in stored[d.id]))) for d in gold}
 
 
-def rescore_alignment(path: Path, config: TaggerConfig, model_dir: Path | None = None) -> dict:
-    """Alignment figures of a saved cross-validation recomputed from its stored fold
-    predictions, after a change to the comparator only: no fold is retrained."""
+def rescore(path: Path, config: TaggerConfig, model_dir: Path | None = None) -> dict:
+    """A saved cross-validation's figures recomputed from its stored fold predictions after a
+    change to what follows the tagger (the position linker, the comparator): the stored spans
+    and holders are kept, positions are linked again with the current linker, no fold is
+    retrained."""
     result = json.loads(Path(path).read_text(encoding="utf-8"))
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
-    add_alignment(result, gold, stored_predictions(result, gold))
-    result.setdefault("alignment", {})["rescored"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    preds = {k: link_positions(d) for k, d in stored_predictions(result, gold).items()}
+    result["summary"].update(headline(system_scores([(d.claims, preds[d.id].claims) for d in gold], gold)))
+    linking, linking_summary = linker_summary(gold)
+    result["summary"].update(linking_summary)
+    result["linking_on_gold_spans"] = linking
+    add_alignment(result, gold, preds)
+    result["rescored"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     write_json(Path(path), result)
     _write_metrics(result, model_dir)
     return result
-
-
-# Training mixes of the ablation: real articles of the training folds, our own-words texts, or both.
-MIXES = ("real+own", "real", "own")
 
 
 def _mix_config(config: TaggerConfig, mix: str) -> TaggerConfig:
@@ -213,7 +234,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         return system_scores([(d.claims, system[d.id].claims) for d in docs], docs)
 
     tagger_s, base_s = scores(preds[shipped]), scores(base)
-    linker, linker_base = linker_scores(gold, link_text), linker_scores(gold, link_substring)
+    linking, linking_summary = linker_summary(gold)
     summary = headline(tagger_s)
     summary.update({
         "baseline_overlap_f1_label_holder": base_s["overlap_label_holder"]["micro"]["f1"],
@@ -222,8 +243,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         "baseline_sentence_f1_label_holder": base_s["sentence_label_holder"]["micro"]["f1"],
         "int8_overlap_f1_label_holder": round(scoring.score(
             [(d.claims, int8[d.id].claims) for d in gold], "overlap", True).overall.f1, 4),
-        "linker_on_gold_f1": linker["f1"],
-        "baseline_linker_on_gold_f1": linker_base["f1"],
+        **linking_summary,
         "articles": len(gold),
         "meetings": len({d.meta["meeting"] for d in gold}),
         "training_mix": shipped,
@@ -246,7 +266,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         "by_side": by_side,
         "ablation": {mix: headline(scores(preds[mix])) for mix in mixes},
         "holders_on_gold_spans": holder_scores(gold),
-        "linking_on_gold_spans": {"alias_linker": linker, "substring_baseline": linker_base},
+        "linking_on_gold_spans": linking,
         "folds": [{"fold": i, "meetings": folds[i], "documents": sorted(test)} for i, (_, test) in enumerate(split)],
         "documents": [{"doc_id": d.id, "fold": fold_no[d.id], "meeting": d.meta["meeting"], "side": d.meta.get("side"),
                        "gold": len(d.claims), "predicted": len(preds[shipped][d.id].claims),
@@ -269,7 +289,13 @@ def _write_metrics(result: dict, model_dir: Path | None) -> None:
     """The summary into the model folder's metrics.json, and its card re-rendered."""
     if model_dir is not None and (Path(model_dir) / "training.json").exists():
         keep = ("summary", "protocol", "command", "date", "gold", "ablation", "ablation_run", "by_side")
-        write_json(Path(model_dir) / "metrics.json", {k: result[k] for k in keep if k in result})
+        metrics = {k: result[k] for k in keep if k in result}
+        path = Path(model_dir) / "metrics.json"
+        if len(metrics.get("ablation", {})) <= 1 and path.exists():
+            # a run without the ablation (or a rescore) keeps the ablation the card reports, and its source
+            before = json.loads(path.read_text(encoding="utf-8"))
+            metrics |= {k: before[k] for k in ("ablation", "ablation_run") if k in before}
+        write_json(path, metrics)
         render_card(Path(model_dir))
 
 
@@ -311,8 +337,10 @@ def print_report(result: dict) -> None:
         console.print(f"  {'baseline overlap F1 l+h':28s} {_ci(s, 'baseline_overlap_f1_label_holder')}")
     console.print(f"holder accuracy on matched claims: {s['holder_accuracy']:.3f}  "
                   f"(rules on gold spans: {result['holders_on_gold_spans']['accuracy']:.3f})")
-    console.print(f"position links end to end: P {s['position_precision']:.3f} R {s['position_recall']:.3f}; "
-                  f"on gold spans: alias linker F1 {s['linker_on_gold_f1']:.3f}, substring baseline F1 {s['baseline_linker_on_gold_f1']:.3f}")
+    console.print(f"position links end to end, claim level: F1 {s['position_f1']:.3f} {s.get('position_f1_ci')} "
+                  f"(on matched claims P {s['position_precision']:.3f} R {s['position_recall']:.3f}); on gold spans: "
+                  f"alias linker F1 {s['linker_on_gold_f1']:.3f} {s.get('linker_on_gold_f1_ci')}, "
+                  f"substring baseline F1 {s['baseline_linker_on_gold_f1']:.3f}")
     if result.get("by_side"):
         for side, v in result["by_side"].items():
             t = v["tagger"]

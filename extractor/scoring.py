@@ -108,12 +108,19 @@ def holder_accuracy(pairs: Iterable[tuple[Sequence[Claim], Sequence[Claim]]]) ->
 
 
 def position_counts(pairs: Iterable[tuple[Sequence[Claim], Sequence[Claim]]], matched_only: bool = True) -> Counts:
-    """Position links compared on overlap-matched claims (any label): tp/fp/fn over ids."""
+    """Position links compared claim by claim, tp/fp/fn over (claim, id) items: on
+    overlap-matched claims (any label); with matched_only=False also the ids of unmatched gold
+    claims (missed) and unmatched predicted claims (spurious), the claim-level end-to-end figure."""
     c = Counts()
     for gold, pred in pairs:
-        for i, j in match(gold, pred, "overlap", label=False):
+        matched = match(gold, pred, "overlap", label=False)
+        for i, j in matched:
             g, p = set(gold[i].position_ids), set(pred[j].position_ids)
             c.add(Counts(len(g & p), len(p - g), len(g - p)))
+        if not matched_only:
+            seen_g, seen_p = {i for i, _ in matched}, {j for _, j in matched}
+            c.add(Counts(0, sum(len(x.positions) for j, x in enumerate(pred) if j not in seen_p),
+                         sum(len(x.positions) for i, x in enumerate(gold) if i not in seen_g)))
     return c
 
 

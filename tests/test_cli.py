@@ -64,11 +64,13 @@ def test_compare_unknown_doc_id_lists_the_ids(trained_tiny, tmp_path):
     assert r.exit_code == 2 and "no document with id 'gamma'; ids: alpha, beta" in r.output
 
 
-def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tmp_path):
-    """`readout eval --rescore-alignment`: with fold predictions that are the gold claims
-    themselves, end to end must score exactly what the comparator scores on gold claims."""
+def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tmp_path, monkeypatch):
+    """`readout eval --rescore`: with fold predictions that are the gold claims themselves,
+    end to end must score exactly what the comparator scores on gold claims (positions kept
+    as stored), and, positions linked again, the linker's figure on gold spans."""
     import pytest
 
+    from extractor import evaluate
     from extractor.config import load_tagger_config
     from extractor.standoff import load_gold
 
@@ -76,16 +78,25 @@ def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tm
     if not all(d.exists() for d in cfg.resolve("corpus_dir")):
         pytest.skip("no seed or corpus articles beside the repository")
     gold = load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))
-    saved = {"summary": {}, "documents": [{"doc_id": d.id, "predictions": [
+    saved = json.dumps({"summary": {}, "documents": [{"doc_id": d.id, "predictions": [
         {"start": c.start, "end": c.end, "label": c.label, "holder": c.holder, "positions": list(c.position_ids),
-         "score": 1.0} for c in d.claims]} for d in gold]}
+         "score": 1.0} for c in d.claims]} for d in gold]})
     path = tmp_path / "cv.json"
-    path.write_text(json.dumps(saved))
-    result = CliRunner().invoke(app, ["eval", "--rescore-alignment", str(path), "--model", str(tmp_path / "none")])
-    assert result.exit_code == 0, result.output
-    result = json.loads(path.read_text())
+
+    def rescored() -> dict:
+        path.write_text(saved)
+        result = CliRunner().invoke(app, ["eval", "--rescore", str(path), "--model", str(tmp_path / "none")])
+        assert result.exit_code == 0, result.output
+        return json.loads(path.read_text())
+
+    with monkeypatch.context() as m:
+        relink = evaluate.link_positions    # the stored (gold) positions stay; the linker figures still run
+        m.setattr(evaluate, "link_positions", lambda doc, *linker: relink(doc, *linker) if linker else doc)
+        result = rescored()
     cross, summary = result["alignment"]["cross_side"], result["summary"]
     assert cross["meetings"] == 15 and cross["on_gold"]["tp"] > 0
     assert {k: v for k, v in cross["end_to_end"].items() if k != "f1_ci"} == {k: v for k, v in cross["on_gold"].items() if k != "f1_ci"}
     assert summary["alignment_f1_end_to_end"] == summary["alignment_f1_gold"]
-    assert summary["coverage_accuracy"] == 1.0
+    assert summary["coverage_accuracy"] == 1.0 and summary["position_f1"] == 1.0
+    summary = rescored()["summary"]
+    assert summary["position_f1"] == summary["linker_on_gold_f1"] < 1.0

@@ -1,3 +1,7 @@
+import re
+
+import pytest
+
 from extractor.holders import attribute, find_mentions
 from extractor.positions import link_text
 from extractor.segment import segment
@@ -48,6 +52,42 @@ def test_position_linking_by_alias_on_word_boundaries():
     assert link_text("they exchanged greetings") == ()
     # the substring baseline matches inside words; the linker does not
     assert "party_channel" not in {p.position_id for p in link_text("third-party channels")}
+
+
+def _ids(text: str) -> set[str]:
+    return {p.position_id for p in link_text(text)}
+
+
+def test_linker_keeps_the_guidelines_exclusions():
+    # "the two Parties and countries" names the partners; party-to-party exchanges are the id
+    assert "party_channel" not in _ids("ties between the two Parties and countries keep growing")
+    assert "party_channel" not in _ids("friendship between the two parties, and states, is precious")
+    assert "party_channel" in _ids("they will deepen exchanges between the two parties on governance")
+    # the sea convention's name holds "United Nations" but is not multilateralism
+    sea = _ids("settle disputes under the 1982 United Nations Convention on the Law of the Sea")
+    assert "unclos" in sea and "multilateralism" not in sea
+    assert "multilateralism" in _ids("coordinate closely at the United Nations and ASEAN")
+
+
+def test_a_malformed_positions_catalogue_is_one_line_naming_the_entry(tmp_path, monkeypatch):
+    import shutil
+
+    from extractor import config, positions
+    from extractor.errors import ConfigError
+
+    for bad, message in [("    not_within: ['(unclosed']\n", "not_within '(unclosed' is not a regular expression"),
+                         ("    alias: [x]\n", "unknown key `alias`")]:
+        folder = tmp_path / bad[4:9]
+        shutil.copytree(config.PACKAGED_CONFIGS, folder)
+        text = (folder / "positions.yaml").read_text().replace("  - id: unclos\n", "  - id: unclos\n" + bad, 1)
+        (folder / "positions.yaml").write_text(text)
+        monkeypatch.setattr(config, "CONFIG_DIR", folder)
+        config.load_yaml.cache_clear(); positions.catalogue.cache_clear()
+        try:
+            with pytest.raises(ConfigError, match=f"positions.yaml: unclos: {re.escape(message)}"):
+                positions.catalogue()
+        finally:
+            config.load_yaml.cache_clear(); positions.catalogue.cache_clear()
 
 
 def holder_of(doc: Document, phrase: str, label: str) -> str | None:

@@ -58,6 +58,18 @@ def test_position_counts_on_matched_claims():
     assert (pc.tp, pc.fp, pc.fn) == (1, 1, 1)
 
 
+def test_claim_level_position_counts_charge_unmatched_claims():
+    from extractor.types import PositionLink
+    g = [Claim(Span(0, 5, "CALL"), positions=(PositionLink("unclos"),)),
+         Claim(Span(10, 20, "POSITION"), positions=(PositionLink("one_china"), PositionLink("four_goods")))]
+    p = [Claim(Span(1, 5, "CALL"), positions=(PositionLink("unclos"),)),
+         Claim(Span(30, 40, "CALL"), positions=(PositionLink("multilateralism"),))]
+    matched = scoring.position_counts([(g, p)])
+    claim_level = scoring.position_counts([(g, p)], matched_only=False)
+    assert (matched.tp, matched.fp, matched.fn) == (1, 0, 0)
+    assert (claim_level.tp, claim_level.fp, claim_level.fn) == (1, 1, 2)   # the missed claim's two ids, the spurious one's id
+
+
 def test_sentence_level_scores_count_sentence_label_holder_units(tiny_doc):
     # sentences: [0] "Xi said China is ready ...", [1] "Mr. Chinh arrived ...", [2] "He urged ..."
     text = tiny_doc.text
