@@ -7,6 +7,7 @@ only_a, only_b (claims), positions ({both, only_a, only_b, matrix}), balance, pr
 from __future__ import annotations
 
 import html
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -151,31 +152,38 @@ def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparison
 def meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None = None) -> list[dict]:
     """reports/<meeting>/report.{html,md,json} for every meeting, and reports/index.html.
     Each Vietnamese-source account is compared with each Chinese-source one; a meeting with
-    one side only gets a report that says so. Everything is written to a staging folder
-    that replaces `out_dir` at the end: the folder is never left half-written."""
+    one side only gets a report that says so. `out_dir` must be new, empty or a folder
+    readout wrote: everything is written to a staging folder first, then moved in,
+    replacing only what readout wrote there before (extractor/outputs.py)."""
     import shutil
     import tempfile
 
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    from .outputs import check_output_folder, publish
+
+    out_dir = Path(out_dir).resolve()
+    check_output_folder(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
+    os.chmod(staging, 0o777 & ~_umask())     # mkdtemp makes it 0700; reports are ordinary files
     try:
         rows = _write_meeting_reports(docs, staging, embedder, model)
+        publish(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    if out_dir.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
     return rows
 
 
-def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None) -> list[dict]:
-    import re
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
+
+def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None) -> list[dict]:
+    from .outputs import inside, safe_component
+
+    used = {"index.html"}
     meetings: dict[str, list[Document]] = {}
     for d in docs:
         meetings.setdefault(d.meta.get("meeting") or "(no meeting)", []).append(d)
@@ -190,8 +198,9 @@ def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model:
             notes.append(f"Only {' and '.join(sides)}-side accounts of this meeting are in the corpus "
                          f"({', '.join(d.id for d in group)}): nothing to compare.")
         comparisons = [compare_pair(a, b, embedder, model) for a, b in pairs]
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", meeting).strip("-") or "meeting"
+        slug = safe_component(meeting, used)
         folder = out_dir / slug
+        assert inside(folder, out_dir)
         write_outputs({"json": folder / "report.json", "md": folder / "report.md", "html": folder / "report.html"},
                       meeting, comparisons, pairs, notes)
         figures = [headline(c) for c in comparisons]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -166,13 +167,22 @@ def import_annotations(source: Path, out: Path, annotator: str | None = None) ->
                           {"annotators": [annotator or "brat"], "claims": from_brat(text, ann.read_text(encoding="utf-8"), str(ann))}))
     else:
         raise AnnotationError(f"{source}: expected a Label Studio export (.json) or a brat folder (*.ann + *.txt)")
+    from .outputs import inside, safe_component
+
     out.mkdir(parents=True, exist_ok=True)
-    docs = []
+    docs, used = [], set()
     for doc, data in pairs:
-        name = Path(doc.meta.get("path") or f"{doc.id}.txt").name or f"{doc.id}.txt"
+        # a document id becomes a file name: made safe, so a crafted id ("../victim/x")
+        # cannot write outside `out`, and two ids can never share a file
+        stem = safe_component(doc.id, used)
+        if stem != doc.id:
+            print(f"warning: {source}: document id {doc.id!r} is not a safe file name; imported as {stem!r}",
+                  file=sys.stderr)
+        name = f"{stem}.txt"
+        assert inside(out / name, out)
         (out / name).write_text(doc.text, encoding="utf-8")
-        doc = doc.with_(meta=doc.meta | {"path": str(out / name)})
+        doc = doc.with_(id=stem, meta=doc.meta | {"path": str(out / name)})
         claimed = attach(doc, {"claims": data["claims"], "annotators": data["annotators"]}, f"{source}:{doc.id}")
-        write_gold(claimed, out / f"{doc.id}.json", annotator and [annotator] or data["annotators"])
+        write_gold(claimed, out / f"{stem}.json", annotator and [annotator] or data["annotators"])
         docs.append(claimed)
     return docs

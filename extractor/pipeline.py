@@ -137,9 +137,15 @@ def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list
         for p in (files.journal, files.index, files.errors):
             p.unlink(missing_ok=True)
         return set(), []
+    if meta.get("status") == "complete":
+        # finished; an index left by a kill after the sidecar was written is only a leftover
+        files.index.unlink(missing_ok=True)
+        return {"*"}, []
+    if meta.get("status") == "finalising" and not files.journal.exists():
+        # killed after the journal became the output: the output is whole, only the
+        # bookkeeping after it is left to do (never "resume" into an empty journal)
+        return {"finalised"}, _read_jsonl(files.index)
     if not unfinished:
-        if meta.get("status") == "complete":
-            return {"*"}, []
         return set(), []
     index = _read_jsonl(files.index)
     done = {r["doc_id"] for r in index if "doc_id" in r}
@@ -160,8 +166,16 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
     the same output as an uninterrupted run. A document that cannot be read is recorded in
     <out>.errors.jsonl and the run goes on. The output is replaced atomically at the end.
     """
-    t0 = time.perf_counter()
+    from .outputs import refuse_inputs_as_output, run_lock
+
     fmt = output_format(out, fmt)
+    refuse_inputs_as_output(out, inputs)
+    with run_lock(out):
+        return _extract(inputs, out, tagger, side, meeting, batch_docs, on_doc, overwrite, fmt, shard)
+
+
+def _extract(inputs, out: Path, tagger, side, meeting, batch_docs, on_doc, overwrite, fmt, shard) -> RunSummary:
+    t0 = time.perf_counter()
     files = RunFiles(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     key = run_key(inputs, tagger.name, side, meeting, fmt, shard)
@@ -171,8 +185,13 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
         summary.seconds = time.perf_counter() - t0
         summary.resumed = -1  # already complete: nothing to do
         return summary
-    summary.resumed = len(done)
     summary.failures = [r for r in index if "error" in r]
+    if "finalised" in done:
+        previous = json.loads(files.meta.read_text())
+        summary.resumed = previous.get("resumed_documents", 0)
+        summary.warnings = previous.get("warnings", [])
+        return _complete(files, fmt, key, tagger, summary, previous.get("started"), shard, t0)
+    summary.resumed = len(done)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     _write_meta(files, key, tagger, summary, [r for r in index if "doc_id" in r], started, "running", shard)
     with open(files.journal, "a", encoding="utf-8") as journal, open(files.index, "a", encoding="utf-8") as idx:
@@ -205,14 +224,29 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
                 note({"doc_id": doc.id, "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256"), "claims": len(doc.claims)})
                 if on_doc:
                     on_doc(doc.id)
-    for r in _iter_jsonl(files.journal):  # streamed: memory stays flat in corpus size
+    return _complete(files, fmt, key, tagger, summary, started, shard, t0)
+
+
+def _complete(files: RunFiles, fmt: str, key: str, tagger, summary: RunSummary, started: str | None,
+              shard, t0: float) -> RunSummary:
+    """Finalisation, safe to cut at any instant and to run again: (1) the sidecar says
+    "finalising"; (2) the journal becomes the output (a rename, or the output written and
+    renamed and then the journal removed); (3) the errors file; (4) the sidecar says
+    "complete"; (5) the index is removed. A run started again after a cut at (2) or later
+    finds the sidecar "finalising" and no journal, and only redoes (3)-(5) from the output;
+    a cut within (2) leaves the journal, from which the output is written again."""
+    finished = [r for r in _read_jsonl(files.index) if "doc_id" in r]
+    source = files.journal if files.journal.exists() else None
+    rows = _iter_jsonl(files.journal) if source else iter(_output_rows(files.out))
+    for r in rows:  # streamed from the journal: memory stays flat in corpus size
         summary.per_label_holder[(r["label"], r["holder"])] += 1
         summary.claims += 1
-    finished = [r for r in _read_jsonl(files.index) if "doc_id" in r]
     for r in finished:
         summary.per_doc[r["doc_id"]] = r["claims"]
     summary.documents = len(finished)
-    _finalise(files, fmt)
+    _write_meta(files, key, tagger, summary, finished, started, "finalising", shard)
+    if source is not None:
+        _finalise(files, fmt)
     if summary.failures:
         files.errors.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures), encoding="utf-8")
     else:
@@ -221,6 +255,12 @@ def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, 
     _write_meta(files, key, tagger, summary, finished, started, "complete", shard)
     files.index.unlink(missing_ok=True)
     return summary
+
+
+def _output_rows(out: Path) -> list[dict]:
+    from .exports import read_claims
+
+    return read_claims(out) if out.exists() else []
 
 
 def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
@@ -298,7 +338,9 @@ def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> d
     """Join the outputs of `extract --shard K/N` runs, checking that they come from one job
     (same model, same N, every K once) and that no document is missing or doubled."""
     from .exports import read_claims
+    from .outputs import refuse_inputs_as_output
 
+    refuse_inputs_as_output(out, shard_outputs)
     metas = []
     for p in shard_outputs:
         meta_path = RunFiles(Path(p)).meta

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .articles import Failure, iter_documents
-from .pipeline import RunFiles, RunSummary, _finalise, output_format
+from .pipeline import RunFiles, RunSummary, _complete, output_format, run_key
 from .types import Document, claim_record
 
 
@@ -29,16 +29,32 @@ class ClaimExtractor:
         lines = []
         for order, doc in zip(batch["order"], annotate(docs, self.tagger)):
             claims = [json.dumps(claim_record(doc, c) | {"model": self.tagger.name}, ensure_ascii=False) for c in doc.claims]
-            lines.append(json.dumps({"order": int(order), "doc_id": doc.id, "claims": claims}))
+            lines.append(json.dumps({"order": int(order), "doc_id": doc.id, "claims": claims, "model": self.tagger.name,
+                                     "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256")}))
         return {"result": lines}
 
 
 def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | None = None, meeting: str | None = None,
                 workers: int = 1, address: str | None = None, fmt: str | None = None, batch_docs: int = 8,
                 int8: bool = False) -> RunSummary:
-    import ray
+    import time
+    from datetime import datetime, timezone
+
+    from .outputs import refuse_inputs_as_output, run_lock
+
+    t0 = time.perf_counter()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     fmt = output_format(out, fmt)
+    refuse_inputs_as_output(out, inputs)
+    with run_lock(out):
+        return _extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch_docs, int8, t0, started)
+
+
+def _extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch_docs, int8, t0, started) -> RunSummary:
+    import ray
+    from types import SimpleNamespace
+
     summary = RunSummary()
     items = []
     for item in iter_documents(list(inputs), side=side, meeting=meeting):
@@ -55,7 +71,10 @@ def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | 
     ctx.enable_progress_bars = False
     files = RunFiles(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(files.journal, "w", encoding="utf-8") as journal:
+    model_name = None
+    for stale in (files.index, files.meta):   # a sidecar of another run must not describe this output
+        stale.unlink(missing_ok=True)
+    with open(files.journal, "w", encoding="utf-8") as journal, open(files.index, "w", encoding="utf-8") as idx:
         if items:
             ds = ray.data.from_items(items).map_batches(
                 ClaimExtractor, fn_constructor_args=(str(model_dir), int8), batch_size=batch_docs,
@@ -63,10 +82,11 @@ def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | 
             for row in ds.iter_rows():
                 result = json.loads(row["result"])
                 journal.writelines(c + "\n" for c in result["claims"])
-                summary.documents += 1
-                summary.claims += len(result["claims"])
-                summary.per_doc[result["doc_id"]] = len(result["claims"])
-    _finalise(files, fmt)
-    if summary.failures:
-        files.errors.write_text("".join(json.dumps(f) + "\n" for f in summary.failures), encoding="utf-8")
-    return summary
+                idx.write(json.dumps({"doc_id": result["doc_id"], "path": result["path"], "sha256": result["sha256"],
+                                      "claims": len(result["claims"])}, ensure_ascii=False) + "\n")
+                model_name = result["model"]
+        idx.writelines(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures)
+    # the same sidecar and finalisation as a local run
+    tagger = SimpleNamespace(name=model_name or f"{Path(model_dir).name}", path=Path(model_dir), config_hash=None)
+    key = run_key(inputs, tagger.name, side, meeting, fmt)
+    return _complete(files, fmt, key, tagger, summary, started, None, t0)

@@ -2,6 +2,7 @@ import json
 import os
 import re
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ class BagOfWords:
         out = np.zeros((len(texts), 64), np.float32)
         for i, t in enumerate(texts):
             for w in re.findall(r"[a-z]+", t.lower()):
-                out[i, hash(w) % 64] += 1
+                out[i, zlib.crc32(w.encode()) % 64] += 1     # not hash(): salted per process
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
@@ -115,6 +116,49 @@ def test_report_folder_is_replaced_whole_or_not_at_all(tmp_path):
         meeting_reports([VN, CN], out, Broken(), "m@2")
     assert (out / "m" / "report.json").read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no staging folder left behind
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_hostile_meeting_ids_stay_inside_the_folder_and_never_collide(tmp_path):
+    ids = ["..", "../escape", "a b", "a/b", "A b", ".hidden", "x" * 300]
+    docs = [d.with_(id=f"{d.id}{i}", meta=d.meta | {"meeting": m}) for i, m in enumerate(ids) for d in (VN, CN)]
+    out = tmp_path / "reports"
+    rows = meeting_reports(docs, out, BagOfWords(), "m@1")
+    folders = {r["meeting"]: r["href"].split("/")[0] for r in rows}
+    assert len(set(f.lower() for f in folders.values())) == len(ids)          # one folder per meeting
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]          # nothing written beside it
+    for meeting, folder in folders.items():
+        assert (out / folder).resolve().parent == out.resolve() and not folder.startswith(".")
+        assert json.loads((out / folder / "report.json").read_text())["meeting"] == meeting
+
+
+def test_a_folder_readout_did_not_write_is_refused_and_left_alone(tmp_path, monkeypatch):
+    from extractor.errors import InputError
+
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("my work")
+    with pytest.raises(InputError, match="not empty and readout did not write it"):
+        meeting_reports([VN, CN], thesis, BagOfWords(), "m@1")
+    assert [p.name for p in thesis.iterdir()] == ["chapter1.tex"]
+    monkeypatch.chdir(thesis)                                   # `--out .`
+    with pytest.raises(InputError, match="not empty"):
+        meeting_reports([VN, CN], type(thesis)("."), BagOfWords(), "m@1")
+    assert [p.name for p in thesis.iterdir()] == ["chapter1.tex"]
+
+
+def test_a_rerun_replaces_only_what_readout_wrote(tmp_path):
+    out = tmp_path / "reports"
+    lonely = VN.with_(id="vn2", meta=VN.meta | {"meeting": "solo"})
+    meeting_reports([VN, CN, lonely], out, BagOfWords(), "m@1")
+    (out / "my-notes.txt").write_text("keep me")
+    meeting_reports([VN, CN], out, BagOfWords(), "m@2")        # "solo" left the corpus
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([".readout-output.json", "index.html", "m", "my-notes.txt"])
+    assert (out / "my-notes.txt").read_text() == "keep me"
+    assert json.loads((out / "m" / "report.json").read_text())["comparisons"][0]["provenance"]["claims_model"] == "m@2"
+    mask = os.umask(0); os.umask(mask)
+    assert (out.stat().st_mode & 0o777) == (0o777 & ~mask) and ((out / "m").stat().st_mode & 0o777) == (0o777 & ~mask)
 
 
 def test_aligned_pairs_most_confident_first_with_a_calibrated_confidence():

@@ -48,6 +48,20 @@ def test_import_validates(gold_docs, tmp_path):
         import_annotations(tmp_path / "b", tmp_path / "out")
 
 
+def test_a_crafted_document_id_cannot_write_outside_the_folder(gold_docs, tmp_path):
+    export(gold_docs, "label-studio", tmp_path / "ls")
+    tasks = json.loads((tmp_path / "ls" / "tasks.json").read_text())
+    hostile = ["../victim/owned", "../victim/owned2"]
+    for task, bad in zip(tasks, hostile):
+        task["data"]["doc_id"] = bad
+    (tmp_path / "ls" / "tasks.json").write_text(json.dumps(tasks))
+    (tmp_path / "victim").mkdir()
+    docs = import_annotations(tmp_path / "ls" / "tasks.json", tmp_path / "out" / "inner")
+    assert list((tmp_path / "victim").iterdir()) == []
+    assert {p.parent for p in (tmp_path / "out").rglob("*") if p.is_file()} == {tmp_path / "out" / "inner"}
+    assert len({d.id for d in docs}) == 2 and all("/" not in d.id and not d.id.startswith(".") for d in docs)
+
+
 def test_train_accepts_extra_folders(tiny_base, tmp_path, gold_docs):
     from extractor.train import train
     from tests.conftest import tiny_config

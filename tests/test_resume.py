@@ -8,6 +8,7 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 
 from tests.conftest import CORPUS
 
@@ -97,3 +98,113 @@ def test_another_run_is_never_resumed(trained_tiny, tmp_path, capsys):
     assert {r["doc_id"] for r in rows} == {"beta"}
     again = extract([CORPUS / "beta.txt"], tmp_path / "c.jsonl", tagger, overwrite=True)
     assert again.documents == 1 and again.resumed == 0
+
+
+class Cut(BaseException):
+    """A kill: nothing after it runs (BaseException, so no handler in readout catches it)."""
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("step", ["after_finalising_sidecar", "inside_output_write", "after_output", "after_errors",
+                                  "after_complete_sidecar"])
+def test_a_cut_at_any_step_of_finalisation_is_finished_by_the_next_run(trained_tiny, tmp_path, monkeypatch, step, fmt):
+    from pathlib import Path
+
+    from extractor import pipeline
+    from extractor.tagger import ClaimTagger
+
+    tagger = ClaimTagger.load(trained_tiny)
+    corpus = _corpus(tmp_path, n=6)
+    whole = tmp_path / "whole" / f"claims.{fmt}"
+    pipeline.extract([corpus], whole, tagger)
+    whole_jsonl = tmp_path / "whole" / "claims.jsonl"
+    pipeline.extract([corpus], whole_jsonl, tagger)
+    out = tmp_path / "cut" / f"claims.{fmt}"
+
+    real_meta, real_finalise, real_unlink = pipeline._write_meta, pipeline._finalise, Path.unlink
+
+    def meta(files, key, tagger, summary, inputs, started, status, shard=None):
+        real_meta(files, key, tagger, summary, inputs, started, status, shard)
+        if (status, step) in {("finalising", "after_finalising_sidecar"), ("complete", "after_complete_sidecar")}:
+            raise Cut
+
+    def finalise(files, fmt_, chunk=10_000):
+        if step == "inside_output_write" and fmt_ == "csv":
+            real_finalise(files, fmt_, chunk)      # the output is in place; the journal is put back as if not yet removed
+            files.journal.write_text("".join(json.dumps(r) + "\n" for r in read_claims_of(whole_jsonl)))
+            raise Cut
+        real_finalise(files, fmt_, chunk)
+        if step in ("after_output", "inside_output_write"):
+            raise Cut
+
+    def unlink(self, missing_ok=False):
+        if step == "after_errors" and self.name.endswith(".errors.jsonl"):
+            real_unlink(self, missing_ok=missing_ok)
+            raise Cut
+        real_unlink(self, missing_ok=missing_ok)
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "_write_meta", meta)
+        m.setattr(pipeline, "_finalise", finalise)
+        m.setattr(Path, "unlink", unlink)
+        with pytest.raises(Cut):
+            pipeline.extract([corpus], out, tagger)
+    s = pipeline.extract([corpus], out, tagger)
+    assert out.read_text() == whole.read_text()
+    n_claims = len(read_claims_of(whole))
+    # a cut after the "complete" sidecar needs nothing more; any earlier one is finished now
+    assert s.resumed == -1 if step == "after_complete_sidecar" else s.claims == n_claims
+    meta_after = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    assert meta_after["status"] == "complete" and meta_after["documents"] == 6 and meta_after["claims"] == n_claims
+    assert not out.with_name(out.name + ".done.jsonl").exists() and not out.with_name(out.name + ".partial.jsonl").exists()
+    again = pipeline.extract([corpus], out, tagger)
+    assert again.resumed == -1 and out.read_text() == whole.read_text()
+
+
+def read_claims_of(path):
+    from extractor.exports import read_claims
+
+    return read_claims(path)
+
+
+def test_an_output_that_is_an_input_is_refused(trained_tiny, tmp_path):
+    from extractor.errors import InputError
+    from extractor.pipeline import extract, merge
+    from extractor.tagger import ClaimTagger
+
+    corpus = _corpus(tmp_path, n=2)
+    before = corpus.read_text()
+    with pytest.raises(InputError, match="that is one of the inputs"):
+        extract([corpus], corpus, ClaimTagger.load(trained_tiny))
+    assert corpus.read_text() == before
+    shard = tmp_path / "s1.jsonl"
+    shard.write_text("kept\n")
+    with pytest.raises(InputError, match="that is one of the inputs"):
+        merge([shard, tmp_path / "s2.jsonl"], shard)
+    assert shard.read_text() == "kept\n"
+
+
+def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(trained_tiny, tmp_path):
+    from extractor.errors import InputError
+    from extractor.outputs import run_lock
+    from extractor.pipeline import extract
+    from extractor.tagger import ClaimTagger
+
+    corpus, out = _corpus(tmp_path, n=2), tmp_path / "claims.jsonl"
+    # the first run holds the lock in another process, as a concurrent `readout extract` would
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from extractor.outputs import run_lock\n"
+                               f"with run_lock(Path({str(out)!r})):\n    print('held', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(InputError, match="another readout run is writing it"):
+            extract([corpus], out, ClaimTagger.load(trained_tiny))
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # a killed holder leaves no stale lock behind
+    with run_lock(out):
+        pass
+    assert extract([corpus], out, ClaimTagger.load(trained_tiny)).documents == 2
