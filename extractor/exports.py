@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .errors import InputError
 
-SIDE_NAMES = {"vn": "Vietnam", "cn": "China", "both": "Vietnam and China"}
+SIDE_NAMES = {"vn": "Vietnam", "cn": "China"}
 _OPPOSES = re.compile(r"\b(?:oppose[sd]?|opposing|reject(?:s|ed)?|against|condemn(?:s|ed)?)\b", re.I)
 DNA_COLUMNS = ["statement_id", "document", "date", "outlet_side", "start", "stop", "person", "organization",
-               "concept", "agreement", "label", "text"]
+               "concept", "agreement", "label", "joint", "text"]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -93,21 +93,41 @@ def _flat_fields(row: dict) -> dict:
     return out
 
 
+NO_POSITION = "no_position"      # DNA concept of a claim that links no canonical position
+
+
+def dna_person(claim: dict) -> str:
+    """DNA's person is a person: a named official, not a side ("the two sides", "the
+    Chinese side") or an outlet speaking in its own voice."""
+    from .holders import GENERIC_NAMES
+
+    speaker = claim.get("speaker") or ""
+    if speaker in GENERIC_NAMES.values() or speaker == claim.get("outlet") or speaker[:4].lower() == "the ":
+        return ""
+    return speaker
+
+
 def dna_statements(claims: list[dict]) -> list[dict]:
-    """One DNA statement per claim and linked position (DNA's default statement type:
-    person, organization, concept, agreement). A claim linking no position becomes one
-    statement whose concept is its label. Agreement: a claim endorses the positions it
-    links (opposing "Taiwan independence" endorses one_china), so those rows agree; a
-    label-concept row disagrees when the claim rejects or opposes."""
+    """DNA statements (its default statement type: person, organization, concept,
+    agreement), following DNA practice. The organization is a state: a joint claim (holder
+    `both`) becomes one statement per side, so DNA sees two actors who agree rather than a
+    third actor "Vietnam and China". The concept is a canonical position id, one
+    statement per linked id; a claim that links none gets the concept `no_position` (its
+    label stays in its own column). Agreement: a claim endorses the positions it links
+    (opposing "Taiwan independence" endorses one_china); a `no_position` row disagrees
+    when the claim rejects or opposes."""
     rows = []
     for c in claims:
-        concepts = list(c.get("positions") or []) or [c["label"]]
+        concepts = list(c.get("positions") or []) or [NO_POSITION]
+        holders = ["vn", "cn"] if c.get("holder") == "both" else [c.get("holder")]
         for concept in concepts:
-            agree = True if concept != c["label"] else not _OPPOSES.search(c["text"])
-            rows.append({"statement_id": len(rows) + 1, "document": c["doc_id"], "date": c.get("date"),
-                         "outlet_side": c.get("side"), "start": c["start"], "stop": c["end"],
-                         "person": c.get("speaker") or "", "organization": SIDE_NAMES.get(c.get("holder"), c.get("holder") or ""),
-                         "concept": concept, "agreement": agree, "label": c["label"], "text": c["text"]})
+            agree = True if concept != NO_POSITION else not _OPPOSES.search(c["text"])
+            for holder in holders:
+                rows.append({"statement_id": len(rows) + 1, "document": c["doc_id"], "date": c.get("date"),
+                             "outlet_side": c.get("side"), "start": c["start"], "stop": c["end"],
+                             "person": dna_person(c), "organization": SIDE_NAMES.get(holder, holder or ""),
+                             "concept": concept, "agreement": agree, "label": c["label"], "joint": c.get("holder") == "both",
+                             "text": c["text"]})
     return rows
 
 
@@ -123,8 +143,9 @@ def write_dna(claims: list[dict], out: Path) -> int:
 
 
 def actor_position_graph(claims: list[dict]):
-    """Two-mode graph: actor nodes (speaker, else the holder's side) and position nodes;
-    an edge's weight counts the claims linking them, split by the outlet's side."""
+    """Two-mode graph: actor nodes (the named person, else the holder's state; a joint claim
+    counts for both states) and position nodes; an edge's weight counts the claims linking
+    them, split by the outlet's side."""
     import networkx as nx
 
     from .positions import catalogue
@@ -132,12 +153,18 @@ def actor_position_graph(claims: list[dict]):
     g = nx.Graph()
     weights: Counter = Counter()
     for c in claims:
-        actor = c.get("speaker") or SIDE_NAMES.get(c.get("holder"), "unknown")
-        for pid in c.get("positions") or []:
-            weights[(actor, c.get("holder"), pid, c.get("side") or "unknown")] += 1
+        # as in the DNA statements: a named person, else the state; a joint claim counts for both states
+        person = dna_person(c)
+        holders = ["vn", "cn"] if c.get("holder") == "both" else [c.get("holder")]
+        for holder in holders:
+            actor = person or SIDE_NAMES.get(holder, "unknown")
+            for pid in c.get("positions") or []:
+                weights[(actor, holder, pid, c.get("side") or "unknown")] += 1
     for (actor, holder, pid, outlet_side), n in weights.items():
-        g.add_node(f"actor:{actor}", label=actor, mode="actor", side=holder or "")
-        g.add_node(f"position:{pid}", label=catalogue().get(pid, {}).get("name", pid), mode="position")
+        # `type` (igraph's bipartite flag) and `bipartite` (networkx's) mark the two modes
+        g.add_node(f"actor:{actor}", label=actor, mode="actor", side=holder or "", type=False, bipartite=0)
+        g.add_node(f"position:{pid}", label=catalogue().get(pid, {}).get("name", pid), mode="position",
+                   type=True, bipartite=1)
         edge = g.get_edge_data(f"actor:{actor}", f"position:{pid}") or {"weight": 0, "weight_vn_outlets": 0, "weight_cn_outlets": 0}
         edge["weight"] += n
         key = f"weight_{outlet_side}_outlets"
@@ -152,6 +179,7 @@ def write_network(claims: list[dict], out: Path) -> tuple[int, int]:
 
     g = actor_position_graph(claims)
     tmp = out.with_name(f".{out.name}.tmp")
-    nx.write_graphml(g, tmp)
+    # named key ids (key "label", not "d3"): Gephi reads a key whose id is d3 as the node label
+    nx.write_graphml(g, tmp, named_key_ids=True)
     tmp.replace(out)
     return g.number_of_nodes(), g.number_of_edges()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from extractor.config import load_tagger_config
@@ -24,3 +26,35 @@ def test_overrides_and_unknown_keys(tmp_path):
 
 def test_config_hash_changes_with_values():
     assert load_tagger_config().hash() != load_tagger_config(None, ["seed=99"]).hash()
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c.update(threshold="0.5"), "`threshold` must be a number, found '0.5'"),
+    (lambda c: c.pop("hedges"), "missing key(s) hedges"),
+    (lambda c: c.update(thresold=0.5), "unknown key(s) thresold"),
+    (lambda c: c["training"].update(epochs=2.5), "`training.epochs` must be int"),
+    (lambda c: c["calibration"].pop("slope"), "missing key(s) calibration.slope"),
+    (lambda c: c.update(intensifiers=["firmly", 3]), "`intensifiers` must be a list of str"),
+])
+def test_compare_config_is_checked_at_load(tmp_path, monkeypatch, edit, message):
+    import shutil
+
+    import yaml
+
+    from extractor import config
+    from extractor.compare import compare_settings
+
+    folder = tmp_path / "configs"
+    shutil.copytree(config.PACKAGED_CONFIGS, folder)
+    cfg = yaml.safe_load((folder / "compare.yaml").read_text())
+    edit(cfg)
+    (folder / "compare.yaml").write_text(yaml.safe_dump(cfg))
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(config, "CONFIG_DIR", folder)
+            config.load_yaml.cache_clear()
+            with pytest.raises(ConfigError, match=re.escape(f"{folder / 'compare.yaml'}: {message}")):
+                compare_settings()
+    finally:
+        config.load_yaml.cache_clear()
+    assert compare_settings()["threshold"] == 0.5    # the shipped file passes

@@ -83,11 +83,36 @@ CLAIMS = [
 ]
 
 
+JOINT = {"doc_id": "d3", "side": "cn", "outlet": "Xinhua", "date": "2030-01-03", "label": "COMMITMENT", "holder": "both",
+         "speaker": "the two sides", "start": 0, "end": 20, "text": "agreed to respect UNCLOS", "positions": ["unclos"],
+         "position_scores": {"unclos": 0.75}}
+
+
 def test_dna_statements():
-    rows = dna_statements(CLAIMS)
-    assert [(r["person"], r["organization"], r["concept"], r["agreement"]) for r in rows] == [
-        ("Pham Minh Chinh", "Vietnam", "one_china", True), ("", "China", "CALL", False),
-        ("Pham Minh Chinh", "Vietnam", "one_china", True)]
+    rows = dna_statements(CLAIMS + [JOINT])
+    assert [(r["person"], r["organization"], r["concept"], r["agreement"], r["joint"]) for r in rows] == [
+        ("Pham Minh Chinh", "Vietnam", "one_china", True, False),
+        ("", "China", "no_position", False, False),          # links no position: a named concept, not the label
+        ("Pham Minh Chinh", "Vietnam", "one_china", True, False),
+        ("", "Vietnam", "unclos", True, True), ("", "China", "unclos", True, True)]   # joint: one statement per state
+    assert {r["organization"] for r in rows} == {"Vietnam", "China"}    # no third actor "Vietnam and China"
+
+
+def test_network_opens_as_a_two_mode_graph_in_networkx_and_igraph(tmp_path):
+    import igraph
+
+    write_network(CLAIMS + [JOINT], tmp_path / "n.graphml")
+    assert 'id="label"' in (tmp_path / "n.graphml").read_text()      # named keys, not d0, d1, ...
+    g = nx.read_graphml(tmp_path / "n.graphml")
+    actors = {n for n, d in g.nodes(data=True) if d["bipartite"] == 0}
+    assert actors == {"actor:Pham Minh Chinh", "actor:Vietnam", "actor:China"}
+    positions = nx.bipartite.projected_graph(g, set(g) - actors)
+    assert set(positions) == {"position:one_china", "position:unclos"}
+    together = nx.bipartite.projected_graph(g, actors)
+    assert together.has_edge("actor:Vietnam", "actor:China")             # the joint claim ties the two states
+    ig = igraph.Graph.Read_GraphML(str(tmp_path / "n.graphml"))
+    a, p = ig.bipartite_projection()                                       # uses the boolean `type` attribute
+    assert sorted(v["label"] for v in a.vs) == ["China", "Pham Minh Chinh", "Vietnam"] and p.vcount() == 2
 
 
 def test_dna_and_network_files(tmp_path):
