@@ -112,8 +112,13 @@ def extract(
         from .pipeline import parse_shard
         from .tagger import ClaimTagger
 
+        from .outputs import check_output_file
+        from .pipeline import output_format
+
+        shard_spec = parse_shard(shard)          # options first: a typo costs no model load
+        output_format(out, format_)
+        check_output_file(out)
         tagger = ClaimTagger.load(_model_dir(model), quantize=int8)
-        shard_spec = parse_shard(shard)
         total = count_documents(inputs) if shard_spec is None else None
         console = Console(stderr=True)
         with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
@@ -206,13 +211,13 @@ def eval_(
     typer.echo(f"wrote {path}")
 
 
-def _claimed_documents(inputs: list[Path], model: Optional[Path], side=None, meeting=None):
+def _claimed_documents(inputs: list[Path], model: Optional[Path], side=None, meeting=None, tagger=None):
     """Load and extract every input document (reads them all: a report needs whole meetings)."""
     from .articles import Failure, iter_documents
     from .pipeline import annotate
     from .tagger import ClaimTagger
 
-    tagger = ClaimTagger.load(_model_dir(model))
+    tagger = tagger or ClaimTagger.load(_model_dir(model))
     docs = []
     for item in iter_documents(inputs, side=side, meeting=meeting):
         if isinstance(item, Failure):
@@ -243,7 +248,16 @@ def compare(
             for p in (a, b):
                 if not Path(p).exists():
                     fail(f"{p}: no such file (give --corpus to name documents by id)")
-            docs, name = _claimed_documents([Path(a), Path(b)], model)
+            # each account read on its own: the same file twice (a sanity check) or two files
+            # with the same name in different folders are two accounts, not a duplicate id
+            from .tagger import ClaimTagger
+
+            tagger = ClaimTagger.load(_model_dir(model))
+            docs, name = [], tagger.name
+            for p in (a, b):
+                docs += _claimed_documents([Path(p)], model, tagger=tagger)[0][:1]
+            if len(docs) == 2 and docs[0].id == docs[1].id:
+                docs = [docs[0].with_(id=f"{docs[0].id} (A)"), docs[1].with_(id=f"{docs[1].id} (B)")]
         else:
             everything, name = _claimed_documents([corpus], model)
             by_id = {d.id: d for d in everything}

@@ -135,7 +135,9 @@ def align(sim: np.ndarray, threshold: float, second_margin: float | None = None)
     """One-to-one assignment maximising total similarity (Hungarian), keeping pairs at or above
     the threshold; then, most similar first, further pairs at or above threshold +
     second_margin while both claims have fewer than two partners (the guidelines' cap: a
-    claim listing several points may match two claims of the other account)."""
+    claim listing several points may match two claims of the other account). Requiring one
+    of the two to be still alone would keep an article compared with itself to its
+    diagonal, but lost 2 of 31 true pairs on the real pairs (F1 0.596 to 0.574), so not."""
     from scipy.optimize import linear_sum_assignment
 
     if sim.size == 0:
@@ -276,7 +278,8 @@ def document_similarity(doc_a: Document, doc_b: Document, embedder: "Embedder", 
     settings = settings or compare_settings()
     wa, pa = embed_claims(embedder, [doc_a.slice(c) for c in doc_a.claims])
     wb, pb = embed_claims(embedder, [doc_b.slice(c) for c in doc_b.claims])
-    return claim_similarity(wa, wb, pa, pb) + settings["position_weight"] * position_agreement(doc_a.claims, doc_b.claims)
+    sim = claim_similarity(wa, wb, pa, pb) + settings["position_weight"] * position_agreement(doc_a.claims, doc_b.claims)
+    return np.clip(sim, -1.0, 1.0)     # a cosine scale: the position bonus never lifts it past 1
 
 
 @lru_cache(maxsize=1)

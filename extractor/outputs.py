@@ -50,6 +50,20 @@ def refuse_inputs_as_output(out: Path, inputs: Iterable[Path], what: str = "--ou
             raise InputError(f"{what} {out}: that is one of the inputs; write the output somewhere else")
 
 
+def check_output_file(out: Path) -> None:
+    """A bad --out is one line before any work: a folder, a name too long, a place that
+    cannot be written."""
+    out = Path(out)
+    if len(out.name.encode("utf-8", "surrogatepass")) > 230:    # room for the sidecars' suffixes
+        raise InputError(f"--out {out}: the file name is too long")
+    if out.is_dir():
+        raise InputError(f"--out {out}: is a folder; give a file name (claims.jsonl, .csv or .parquet)")
+    parent = out.parent if str(out.parent) else Path(".")
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if existing is not None and (not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK)):
+        raise InputError(f"--out {out}: cannot write in {existing}")
+
+
 @contextlib.contextmanager
 def run_lock(out: Path) -> Iterator[None]:
     """One run at a time writes `out`: an advisory lock on `<out>.lock` (released by the

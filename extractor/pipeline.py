@@ -202,9 +202,12 @@ def _extract(inputs, out: Path, tagger, side, meeting, batch_docs, on_doc, overw
         todo = (i for i in iter_documents(list(inputs), side=side, meeting=meeting)
                 if in_shard(i.source if isinstance(i, Failure) else i.id, shard)
                 and (isinstance(i, Failure) or i.id not in done))
+        failed_before = {f.get("source") for f in summary.failures}
         for batch in batched(todo, batch_docs):
             docs = []
             for item in batch:
+                if isinstance(item, Failure) and item.source in failed_before:
+                    continue    # recorded before the run was cut: listed once
                 if isinstance(item, Failure):
                     row = {"source": item.source, "error": item.message}
                     summary.failures.append(row)

@@ -1,5 +1,6 @@
 import json
 import subprocess
+import shutil
 import sys
 
 from typer.testing import CliRunner
@@ -100,3 +101,23 @@ def test_rescored_alignment_on_gold_predictions_equals_the_comparator_on_gold(tm
     assert summary["coverage_accuracy"] == 1.0 and summary["position_f1"] == 1.0
     summary = rescored()["summary"]
     assert summary["position_f1"] == summary["linker_on_gold_f1"] < 1.0
+
+
+def test_compare_takes_the_same_file_twice_and_same_named_files(trained_tiny, tmp_path, monkeypatch):
+    """Two accounts are read apart: the same file twice (a sanity check) and two files of the
+    same name in different folders are compared, not refused as a duplicate id."""
+    from extractor import compare as compare_module
+    from tests.test_framing import BagOfWords
+
+    monkeypatch.setattr(compare_module, "Embedder", lambda *a, **k: BagOfWords())
+    src = sorted(CORPUS.glob("*.txt"))[0]
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    shutil.copy(src, tmp_path / "x" / "same.txt")
+    shutil.copy(src, tmp_path / "y" / "same.txt")
+    for a, b in ((src, src), (tmp_path / "x" / "same.txt", tmp_path / "y" / "same.txt")):
+        r = runner.invoke(app, ["compare", str(a), str(b), "--model", str(trained_tiny), "--json", str(tmp_path / "r.json")])
+        assert r.exit_code == 0, r.output
+        report = json.loads((tmp_path / "r.json").read_text())
+        assert report["a"]["doc_id"].endswith("(A)") and report["b"]["doc_id"].endswith("(B)")
+        assert all(row["similarity"] <= 1.0 for row in report["aligned"])

@@ -2,6 +2,7 @@
 uninterrupted run; formats and provenance of the output."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,3 +209,47 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(trained
     with run_lock(out):
         pass
     assert extract([corpus], out, ClaimTagger.load(trained_tiny)).documents == 2
+
+
+def test_bad_options_fail_before_the_model_loads(tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    corpus = _corpus(tmp_path, n=2)
+    (tmp_path / "folder").mkdir()
+    missing_model = tmp_path / "no-model"          # a model load would fail with "no trained tagger"
+    for args, message in ((["--shard", "9/3"], "--shard '9/3'"), (["--out", str(tmp_path / "folder")], "is a folder"),
+                          (["--out", str(tmp_path / ("x" * 251 + ".jsonl"))], "too long"),
+                          (["--out", str(tmp_path / "c.txt"), "--format", "xml"], "--format 'xml'")):
+        r = CliRunner().invoke(app, ["extract", str(corpus), "--model", str(missing_model), *args])
+        assert r.exit_code == 2 and message in r.output and "no trained tagger" not in r.output, (args, r.output)
+
+
+def test_a_resumed_run_lists_each_failure_once(trained_tiny, tmp_path):
+    from extractor import pipeline
+    from extractor.tagger import ClaimTagger
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    (folder / "empty.txt").write_text("   ")
+    out = tmp_path / "claims.jsonl"
+    tagger = ClaimTagger.load(trained_tiny)
+
+    real = pipeline.annotate
+    calls = []
+
+    def cut_after_first_batch(docs, tagger_):
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return real(docs, tagger_)
+
+    import pytest as _pytest
+    with _pytest.MonkeyPatch.context() as m:
+        m.setattr(pipeline, "annotate", cut_after_first_batch)
+        with _pytest.raises(KeyboardInterrupt):
+            pipeline.extract([folder], out, tagger, batch_docs=1)
+    s = pipeline.extract([folder], out, tagger, batch_docs=1)
+    assert len(s.failures) == 1 and "empty.txt" in s.failures[0]["source"]
+    assert len(out.with_name(out.name + ".errors.jsonl").read_text().splitlines()) == 1
