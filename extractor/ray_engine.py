@@ -5,6 +5,7 @@ writer. Runs on a local Ray by default, on an existing cluster with `address`.""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,8 +65,12 @@ def _extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, b
         else:
             items.append({"order": len(items), "id": item.id, "text": item.text, "meta": json.dumps(item.meta)})
     if not ray.is_initialized():
+        # a local Ray: no dashboard, no usage report. Its gRPC services still listen on all
+        # interfaces (even with _node_ip_address=127.0.0.1); Ray's token authentication guards them
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        local = {} if address else {"num_cpus": max(workers, 1)}
         ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
-                 logging_level="ERROR", **({} if address else {"num_cpus": max(workers, 1)}))
+                 logging_level="ERROR", **local)
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
