@@ -2,9 +2,14 @@
 .jsonl/.csv/.parquet corpora. Text is normalised here, once, before any offset exists."""
 from __future__ import annotations
 
+import datetime
+import errno
 import hashlib
 import json
+import numbers
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -16,6 +21,12 @@ from .types import Document
 CORPUS_SUFFIXES = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 SIDES = ("vn", "cn")
 MANIFEST = "manifest.jsonl"
+META_KEYS = ("source_side", "side", "outlet", "date", "meeting", "genre")
+# Python's csv refuses fields over 128 KB; articles run to MBs. Still bounded, so that a quote
+# left open cannot swallow a whole corpus into one field.
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of a non-UTF-8 byte
 
 
 def normalise(text: str) -> str:
@@ -32,6 +43,14 @@ class Failure:
     """A document that could not be loaded; the batch goes on without it."""
     source: str
     message: str
+
+    def __post_init__(self):
+        # One line, and printable and writable as UTF-8 whatever the input held.
+        for name in ("source", "message"):
+            value = getattr(self, name)
+            safe = " ".join(value.encode("utf-8", "backslashreplace").decode("utf-8").splitlines())
+            if safe != value:
+                object.__setattr__(self, name, safe)
 
 
 # A document is refused rather than guessed at when it is one of these; see the README's
@@ -124,14 +143,112 @@ def clean_text(text: str, where: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def read_text_file(path: Path) -> tuple[str, list[str]]:
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file. Anything else (a FIFO, a device, a socket, a folder) is
+    refused without being read, so that it cannot block the run; so are symbolic-link loops,
+    dangling links and files readout may not read."""
     try:
-        raw = path.read_bytes()
+        _refuse_irregular(path, os.stat(path).st_mode)  # before opening: opening a FIFO blocks
+        # O_NONBLOCK: should the file have been swapped for a FIFO since, opening it still cannot block
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(f"{path}: broken symbolic link (its target does not exist)") from None
         raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a .txt file") from None
-    return decode_bytes(raw, str(path))
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; readout may not read this file (check its permissions)") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError(f"{path}: symbolic link loop (the link leads back to itself)") from None
+        raise InputError(f"{path}: cannot open ({e.strerror or e})") from None
+    with os.fdopen(fd, "rb") as fh:
+        _refuse_irregular(path, os.fstat(fh.fileno()).st_mode)
+        try:
+            return fh.read()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def _refuse_irregular(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a directory, expected a .txt file")
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    raise InputError(f"{path}: {kind}, not a regular file; skipped without reading it")
+
+
+def read_text_file(path: Path) -> tuple[str, list[str]]:
+    return decode_bytes(_read_regular(path), str(path))
+
+
+def _check_unicode(value: str, what: str, where: str) -> None:
+    """A lone surrogate (a JSON escape such as \\ud800 with no partner) is not text: no encoder
+    can write it, so it is refused here rather than crash a run when the output is written."""
+    m = _SURROGATE.search(value)
+    if m:
+        raise InputError(f"{where}: {what} holds a lone surrogate (\\u{ord(m.group()):04x} at character {m.start()}), "
+                         f"which is not valid Unicode; fix or remove that escape")
+
+
+def _redecode(line: str, where: str) -> tuple[str, bool]:
+    """A line or field read with errors="surrogateescape": unchanged when its bytes were UTF-8,
+    else those bytes decoded as cp1252 (True: warn), as decode_bytes does for a .txt file."""
+    if not _ESCAPED_BYTE.search(line):
+        return line, False
+    raw = line.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("cp1252"), True
+    except UnicodeDecodeError as e:
+        raise InputError(f"{where}: neither UTF-8 nor cp1252 text (bad byte {raw[e.start]:#04x}); convert it with iconv") from None
+
+
+def _cp1252_warning(where: str) -> str:
+    return f"{where}: not UTF-8; decoded as cp1252 (Windows Western)"
+
+
+def _as_text(value, key: str, where: str) -> tuple[str | None, str | None]:
+    """A metadata value as text (or None) and a warning when it was not text: numbers become
+    their digits (with a warning), dates ISO dates; lists, objects and true/false are refused."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        _check_unicode(value, f"`{key}`", where)
+        return value, None
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        if value != value:  # NaN: how pandas and Parquet say "missing"
+            return None, None
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        return text, f"{where}: `{key}` is a number ({text}); read as the text {text!r}"
+    if isinstance(value, (datetime.date, datetime.time)):  # typed date columns (Parquet): no warning
+        if value != value:  # pandas NaT
+            return None, None
+        if isinstance(value, datetime.datetime) and value.tzinfo is None and value.time() == datetime.time():
+            value = value.date()
+        return value.isoformat(), None
+    kind = {"list": "a list", "tuple": "a list", "dict": "an object", "bool": "true/false"}.get(type(value).__name__,
+                                                                                            type(value).__name__)
+    raise InputError(f"{where}: `{key}` is {kind}, expected text; fix that value")
+
+
+def _as_id(value, where: str) -> str:
+    text, _ = _as_text(value, "id", where)  # a numeric id is read as its digits, without a warning
+    if text is None or text == "":
+        raise InputError(f"{where}: no `id`")
+    return text
+
+
+def _clean_meta(row: dict, where: str) -> tuple[dict, list[str]]:
+    """The metadata of a row or manifest line, every value text or None."""
+    meta, warnings = {}, []
+    for key in META_KEYS:
+        text, warning = _as_text(row.get(key), key, where)
+        if text is not None:
+            meta[key] = text
+        if warning:
+            warnings.append(warning)
+    return meta, warnings
 
 
 def _meta(row: dict, defaults: dict, where: str, require_side: bool = False) -> dict:
@@ -147,71 +264,129 @@ def _meta(row: dict, defaults: dict, where: str, require_side: bool = False) -> 
     return meta
 
 
-def read_manifest(folder: Path) -> tuple[dict[str, dict], list[Failure]]:
-    """Manifest rows by file name, and a Failure for each row that cannot be used."""
+def _bad_file_name(name: str) -> str | None:
+    if "\x00" in name:
+        return "holds a NUL character"
+    if _SURROGATE.search(name):
+        return "holds a lone surrogate (not valid Unicode)"
+    if len(name.encode("utf-8")) > 255:
+        return f"is {len(name.encode('utf-8'))} bytes long; file names are at most 255 bytes"
+    return None
+
+
+def read_manifest(folder: Path) -> tuple[dict[str, tuple[dict, list[str]] | Failure], list[Failure]]:
+    """By file name, the metadata (all text) and warnings of its manifest line, or the Failure
+    that refuses its document; and a Failure for each line naming no usable file. Lines that
+    are not UTF-8 are read as cp1252, with a warning."""
     path = folder / MANIFEST
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}, []
+    try:
+        raw = _read_regular(path)
+    except InputError as e:
+        return {}, [Failure(str(path), f"{e}; the folder is read without its manifest")]
     rows, failures = {}, []
-    root = folder.resolve()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    root = os.path.realpath(folder)
+    for n, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape").split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{n}"
         try:
+            line, legacy = _redecode(line, where)
             row = json.loads(line)
         except json.JSONDecodeError as e:
             failures.append(Failure(where, f"{where}: not valid JSON ({e.msg})"))
+            continue
+        except InputError as e:
+            failures.append(Failure(where, str(e)))
             continue
         name = row.get("file") if isinstance(row, dict) else None
         if not isinstance(name, str) or not name:
             failures.append(Failure(where, f"{where}: no `file` key (expected file, source_side, outlet, date, meeting, genre)"))
             continue
-        target = (folder / name).resolve()
-        if target.parent != root:
-            failures.append(Failure(where, f"{where}: file {name!r} leaves the corpus folder; manifest files must sit beside it"))
+        problem = _bad_file_name(name)
+        if problem:
+            failures.append(Failure(where, f"{where}: file name {name[:60]!r}{'...' if len(name) > 60 else ''} {problem}"))
             continue
-        if not target.exists():
-            failures.append(Failure(where, f"{where}: file {name!r} is listed but does not exist"))
+        try:
+            target = os.path.realpath(folder / name)  # not Path.resolve: it raises on a symlink loop
+            if os.path.dirname(target) != root:
+                failures.append(Failure(where, f"{where}: file {name!r} leaves the corpus folder; manifest files must sit beside it"))
+                continue
+            if not os.path.lexists(target):  # a link that loops or dangles is reported when the file is read
+                failures.append(Failure(where, f"{where}: file {name!r} is listed but does not exist"))
+                continue
+        except (OSError, ValueError) as e:
+            failures.append(Failure(where, f"{where}: file {name!r} cannot be looked up ({getattr(e, 'strerror', None) or e})"))
             continue
-        rows[name] = row
+        try:
+            meta, warnings = _clean_meta(row, f"{where} ({name})")
+        except InputError as e:  # the document is refused, not read without its metadata
+            rows[name] = Failure(str(folder / name), str(e))
+            continue
+        rows[name] = (meta, [_cp1252_warning(where)] * legacy + warnings)
     return rows, failures
 
 
-def _txt_document(path: Path, row: dict | None, defaults: dict) -> Document:
+def _txt_document(path: Path, entry: tuple[dict, list[str]] | Failure | None, defaults: dict) -> Document:
+    if _SURROGATE.search(path.name):
+        raise InputError(f"{path}: file name is not UTF-8; rename it")
+    if isinstance(entry, Failure):
+        raise InputError(entry.message)
     text, warnings = read_text_file(path)
-    meta = _meta(row or {}, defaults, str(path), require_side=row is not None)
-    meta |= {"path": str(path), "sha256": text_sha256(text), "warnings": warnings}
+    row, row_warnings = entry or ({}, [])
+    meta = _meta(row, defaults, str(path), require_side=entry is not None)
+    meta |= {"path": str(path), "sha256": text_sha256(text), "warnings": row_warnings + warnings}
     return Document(id=path.stem, text=text, meta=meta)
 
 
-def _row_document(row: dict, n: int, path: Path, defaults: dict) -> Document:
+def _row_document(row: dict, n: int, path: Path, defaults: dict, warnings: list[str] | None = None) -> Document:
     where = f"{path}:row {n}"
     if not isinstance(row.get("text"), str):
         raise InputError(f"{where}: `text` is {type(row.get('text')).__name__}, expected a string")
-    if row.get("id") in (None, ""):
-        raise InputError(f"{where}: no `id`")
-    text, warnings = clean_text(row["text"], where)
-    meta = _meta(row, defaults, where) | {"path": str(path), "row": n, "sha256": text_sha256(text), "warnings": warnings}
-    return Document(id=str(row["id"]), text=text, meta=meta)
+    _check_unicode(row["text"], "`text`", where)
+    doc_id = _as_id(row.get("id"), where)
+    meta, meta_warnings = _clean_meta(row, where)
+    text, more = clean_text(row["text"], where)
+    meta = _meta(meta, defaults, where) | {"path": str(path), "row": n, "sha256": text_sha256(text),
+                                           "warnings": (warnings or []) + meta_warnings + more}
+    return Document(id=doc_id, text=text, meta=meta)
+
+
+def _open_corpus(path: Path, **kw):
+    """A corpus file opened as UTF-8 (a byte-order mark dropped; other bytes that are not UTF-8
+    kept as surrogate escapes for _redecode), or an InputError naming it."""
+    try:
+        return open(path, encoding="utf-8-sig", errors="surrogateescape", **kw)
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; readout may not read this file (check its permissions)") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot open ({e.strerror or e})") from None
 
 
 def _jsonl_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
     """JSON lines read one by one, so that a malformed line costs only itself."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    try:
+        fh = _open_corpus(path)
+    except InputError as e:
+        yield Failure(str(path), str(e))
+        return
+    with fh:
         checked = False
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
+            where = f"{path}:row {n}"
             try:
+                line, legacy = _redecode(line, where)
                 row = json.loads(line)
                 if not isinstance(row, dict):
-                    raise InputError(f"{path}:row {n}: expected a JSON object, found {type(row).__name__}")
+                    raise InputError(f"{where}: expected a JSON object, found {type(row).__name__}")
             except json.JSONDecodeError as e:
-                yield Failure(f"{path}:row {n}", f"{path}:row {n}: not valid JSON ({e.msg})")
+                yield Failure(where, f"{where}: not valid JSON ({e.msg})")
                 continue
             except InputError as e:
-                yield Failure(f"{path}:row {n}", str(e))
+                yield Failure(where, str(e))
                 continue
             if not checked:
                 missing = {"id", "text"} - set(row)
@@ -220,47 +395,79 @@ def _jsonl_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]
                     return
                 checked = True
             try:
-                yield _row_document(row, n, path, defaults)
+                yield _row_document(row, n, path, defaults, [_cp1252_warning(where)] * legacy)
             except InputError as e:
-                yield Failure(f"{path}:row {n}", str(e))
+                yield Failure(where, str(e))
 
 
 def _csv_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
     """CSV rows read one by one (the csv module), so that a malformed row costs only itself."""
     import csv
 
-    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        fh = _open_corpus(path, newline="")
+    except InputError as e:
+        yield Failure(str(path), str(e))
+        return
+    with fh:
         reader = csv.DictReader(fh, restkey="__extra__")
-        columns = reader.fieldnames or []
-        missing = {"id", "text"} - set(columns)
-        if missing:
-            yield Failure(str(path), f"{path}: missing column(s) {', '.join(sorted(missing))}; found {', '.join(columns)}")
-            return
-        for n, row in enumerate(reader, 1):
-            where = f"{path}:row {n}"
-            if "__extra__" in row or None in row.values():
-                yield Failure(where, f"{where}: malformed CSV row ({len(columns)} columns expected)")
-                continue
-            try:
-                yield _row_document(row, n, path, defaults)
-            except InputError as e:
-                yield Failure(where, str(e))
+        n = 0
+        try:
+            columns = reader.fieldnames or []
+            reader.fieldnames = columns = [_redecode(c, f"{path}:header")[0] for c in columns]
+            missing = {"id", "text"} - set(columns)
+            if missing:
+                yield Failure(str(path), f"{path}: missing column(s) {', '.join(sorted(missing))}; found {', '.join(columns)}")
+                return
+            for n, row in enumerate(reader, 1):
+                where = f"{path}:row {n}"
+                if "__extra__" in row or None in row.values():
+                    yield Failure(where, f"{where}: malformed CSV row ({len(columns)} columns expected)")
+                    continue
+                try:
+                    legacy = False
+                    for key, value in row.items():
+                        row[key], repaired = _redecode(value, where)
+                        legacy |= repaired
+                    yield _row_document(row, n, path, defaults, [_cp1252_warning(where)] * legacy)
+                except InputError as e:
+                    yield Failure(where, str(e))
+        except csv.Error as e:  # the parser cannot go on: the rest of the file would be guesswork
+            where = f"{path}:row {n + 1} (line {reader.line_num})"
+            hint = (f"a field over {CSV_FIELD_LIMIT // 2**20} MiB, most often a quote never closed; "
+                    if "field limit" in str(e) else "")
+            yield Failure(where, f"{where}: cannot parse CSV ({e}); {hint}the rest of the file is not read")
+        except InputError as e:  # a header that is neither UTF-8 nor cp1252
+            yield Failure(str(path), str(e))
 
 
 def _table_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
     from datasets import load_dataset  # heavy: only when a Parquet corpus is given
 
+    def cannot(e: Exception, what: str) -> str:
+        return f"{path}: {what} ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]})"
+
     try:
         ds = load_dataset(CORPUS_SUFFIXES[path.suffix], data_files=str(path), split="train", streaming=True)
         columns = ds.column_names if ds.column_names is not None else list(next(iter(ds)).keys())
     except Exception as e:  # datasets raises many kinds for a bad file
-        yield Failure(str(path), f"{path}: cannot read as {path.suffix[1:]} ({type(e).__name__}: {str(e).splitlines()[0][:200]})")
+        yield Failure(str(path), cannot(e, f"cannot read as {path.suffix[1:]}"))
         return
     missing = {"id", "text"} - set(columns)
     if missing:
         yield Failure(str(path), f"{path}: missing column(s) {', '.join(sorted(missing))}; found {', '.join(columns)}")
         return
-    for n, row in enumerate(ds, 1):
+    rows = enumerate(ds, 1)
+    n = 0
+    while True:
+        try:
+            n, row = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # a damaged row group: the reader cannot go on past it
+            yield Failure(f"{path}:row {n + 1}", cannot(e, f"cannot read on from row {n + 1}; the rest of the file is not read"))
+            return
         try:
             yield _row_document(row, n, path, defaults)
         except InputError as e:
@@ -271,7 +478,11 @@ def _documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
     if path.is_dir():
         manifest, failures = read_manifest(path)
         yield from failures
-        files = sorted(p for p in path.iterdir() if p.suffix == ".txt")
+        try:
+            files = sorted(p for p in path.iterdir() if p.suffix == ".txt")
+        except OSError as e:
+            yield Failure(str(path), f"{path}: cannot list this folder ({e.strerror or e})")
+            return
         if not files:
             yield Failure(str(path), f"{path}: no .txt files in this folder")
         for f in files:
@@ -326,7 +537,10 @@ def count_documents(inputs: list[Path]) -> int | None:
     total = 0
     for path in map(Path, inputs):
         if path.is_dir():
-            total += sum(1 for p in path.iterdir() if p.suffix == ".txt")
+            try:
+                total += sum(1 for p in path.iterdir() if p.suffix == ".txt")
+            except OSError:  # reported, as a Failure, when the folder is read
+                return None
         elif path.suffix == ".txt":
             total += 1
         else:

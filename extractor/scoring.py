@@ -5,7 +5,6 @@ the indices behind each count are returned so errors can be read.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
