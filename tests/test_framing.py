@@ -48,6 +48,15 @@ def test_markdown_has_the_tables():
     assert "### Only in A" in md and "urged restraint at sea" in md
 
 
+def test_report_claims_are_valid_claim_records():
+    from extractor.schema import schema_errors
+
+    r = json.loads(json.dumps(_report()))      # as written to report.json
+    claims = [row[k] for row in r["aligned"] for k in ("a", "b")] + r["only_a"] + r["only_b"]
+    assert claims and schema_errors(claims) == []
+    assert all(isinstance(p, str) for c in claims for p in c["positions"])
+
+
 def test_meeting_reports_and_one_sided_meeting(tmp_path):
     lonely = VN.with_(id="vn2", meta=VN.meta | {"meeting": "solo"})
     rows = meeting_reports([VN, CN, lonely], tmp_path, BagOfWords(), "test@0")
