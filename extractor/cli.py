@@ -195,6 +195,10 @@ def eval_(
             if not rescore_file.exists():
                 fail(f"{rescore_file}: no such results file")
             s = rescore(rescore_file, cfg, model if model else _model_dir(None))["summary"]
+            if "nervaluate_ent_type_f1" in s:
+                typer.echo(f"tagger: overlap F1 label+holder {s['overlap_f1_label_holder']:.3f}; nervaluate ent_type "
+                           f"{s['nervaluate_ent_type_f1']:.3f}, partial {s['nervaluate_partial_f1']:.3f}, strict "
+                           f"{s['nervaluate_strict_f1']:.3f}; project strict {s['strict_f1_label_holder']:.3f}")
             typer.echo(f"positions: alias linker on gold spans F1 {s['linker_on_gold_f1']:.3f} {s['linker_on_gold_f1_ci']} "
                        f"(substring baseline {s['baseline_linker_on_gold_f1']:.3f}); end to end, claim level, "
                        f"F1 {s['position_f1']:.3f} {s['position_f1_ci']}")

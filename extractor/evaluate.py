@@ -34,6 +34,7 @@ def system_scores(pairs: list[tuple[tuple, tuple]], docs: list[Document] | None 
     out["holder_accuracy"] = {"accuracy": round(acc, 4), "matched": n}
     out["positions_end_to_end"] = scoring.position_counts(pairs).as_dict()
     out["positions_claim_level"] = scoring.position_counts(pairs, matched_only=False).as_dict()
+    out["reference"] = scoring.reference_scores(pairs)
     if docs is None:
         return out
     per_doc = [scoring.sentence_counts(d, g, p) for d, (g, p) in zip(docs, pairs)]
@@ -72,6 +73,7 @@ def headline(s: dict) -> dict:
         "position_recall": s["positions_end_to_end"]["recall"],
         # claim level, end to end: unmatched claims' links count as missed or spurious
         "position_f1": s["positions_claim_level"]["f1"],
+        **s.get("reference", {}),
     }
     out.update({f"{k}_ci": v for k, v in s["intervals"].items()})
     return out
@@ -335,6 +337,9 @@ def print_report(result: dict) -> None:
             console.print(f"  {key:28s} {_ci(s, key)}")
     if "baseline_overlap_f1_label_holder_ci" in s:
         console.print(f"  {'baseline overlap F1 l+h':28s} {_ci(s, 'baseline_overlap_f1_label_holder')}")
+    if "nervaluate_ent_type_f1" in s:
+        console.print(f"  nervaluate, label+holder as type: ent_type F1 {s['nervaluate_ent_type_f1']:.3f} (the overlap "
+                      f"convention), partial {s['nervaluate_partial_f1']:.3f}, strict {s['nervaluate_strict_f1']:.3f}")
     console.print(f"holder accuracy on matched claims: {s['holder_accuracy']:.3f}  "
                   f"(rules on gold spans: {result['holders_on_gold_spans']['accuracy']:.3f})")
     console.print(f"position links end to end, claim level: F1 {s['position_f1']:.3f} {s.get('position_f1_ci')} "

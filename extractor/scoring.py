@@ -193,3 +193,23 @@ def paired_difference(a: Sequence[Counts], b: Sequence[Counts], seed: int = 0) -
     cols = [[c.tp for c in a], [c.fp for c in a], [c.fn for c in a], [c.tp for c in b], [c.fp for c in b], [c.fn for c in b]]
     point = float(f1_difference_statistic(*cols))
     return round(point, 4), bootstrap_interval(cols, f1_difference_statistic, seed=seed)
+
+
+def reference_scores(pairs: Iterable[tuple[Sequence[Claim], Sequence[Claim]]]) -> dict[str, float]:
+    """The same predictions scored by nervaluate (the SemEval-2013 conventions), label+holder
+    as the entity type, beside the project's own figures: `ent_type` (any overlap, right
+    type) is the convention of the headline overlap figure, `partial` gives half credit to a
+    boundary mismatch, `strict` needs exact boundaries and type. nervaluate takes inclusive
+    ends. The project's overlap scorer matches one to one (a prediction that splits a gold
+    span counts once), where nervaluate counts each overlapping prediction."""
+    from nervaluate import Evaluator
+
+    def ents(claims):
+        return [{"label": f"{c.label}:{c.holder}", "start": c.start, "end": c.end - 1} for c in claims]
+
+    pairs = list(pairs)
+    gold, pred = [ents(g) for g, _ in pairs], [ents(p) for _, p in pairs]
+    tags = sorted({e["label"] for doc in gold + pred for e in doc}) or ["NONE"]
+    overall = Evaluator(gold, pred, tags=tags).evaluate()["overall"]
+    return {f"nervaluate_{k}_f1": round(float(overall[k].f1), 4) for k in ("ent_type", "partial", "strict")}
+

@@ -113,3 +113,15 @@ def test_paired_difference_of_two_systems_on_the_same_articles():
     better = [scoring.Counts(c.tp + 1, c.fp, max(c.fn - 1, 0)) for c in same] * 4
     diff, (lo, hi) = scoring.paired_difference(better, same * 4)
     assert diff > 0 and 0 < lo <= diff <= hi
+
+
+def test_reference_scores_agree_with_the_project_where_conventions_agree():
+    g = [Claim(Span(0, 10, "CALL"), holder="vn"), Claim(Span(20, 30, "POSITION"), holder="cn")]
+    p = [Claim(Span(0, 10, "CALL"), holder="vn"), Claim(Span(22, 30, "POSITION"), holder="cn"),
+         Claim(Span(40, 45, "CALL"), holder="vn")]
+    ref = scoring.reference_scores([(g, p)])
+    overlap = scoring.score([(g, p)], "overlap", True).overall
+    strict = scoring.score([(g, p)], "strict", True).overall
+    assert ref["nervaluate_ent_type_f1"] == round(overlap.f1, 4) == 0.8           # 2 of 3 predicted, 2 of 2 gold
+    assert ref["nervaluate_strict_f1"] == round(strict.f1, 4) == 0.4
+    assert ref["nervaluate_partial_f1"] == 0.6                                      # the boundary miss earns half
