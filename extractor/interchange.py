@@ -53,12 +53,44 @@ def to_label_studio(docs: list[Document], annotator: str = "readout") -> list[di
                                 "value": region | {"choices": list(c.position_ids)}})
         data = {"text": doc.text, "doc_id": doc.id, "file": Path(doc.meta.get("path", doc.id + ".txt")).name,
                 **{k: doc.meta.get(k) for k in ("side", "outlet", "date", "meeting", "genre")}}
-        tasks.append({"id": n, "data": data, "annotations": [{"completed_by": annotator, "result": results}]})
+        # Label Studio takes `completed_by` only as one of its own user ids, so the annotators
+        # travel in the task's data and come back from there on import
+        data["readout_annotators"] = annotator
+        tasks.append({"id": n, "data": data, "annotations": [{"result": results, "was_cancelled": False}]})
     return tasks
 
 
+def _annotator(annotation: dict, data: dict) -> str:
+    """Who made an annotation: readout's own name for it, else Label Studio's user (an id, or
+    a dict with an email)."""
+    if data.get("readout_annotators"):
+        return str(data["readout_annotators"])
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        who = who.get("email") or who.get("id")
+    return f"label-studio:{who}" if who not in (None, "") else "label-studio"
+
+
+def submitted_annotation(task: dict, where: str) -> dict | None:
+    """The annotation a task's claims come from: submitted ones only (not skipped, not a
+    bare prediction), the most recently updated when there are several (said on stderr)."""
+    usable = [a for a in task.get("annotations") or [] if not a.get("was_cancelled") and a.get("result") is not None]
+    if not usable:
+        return None
+    usable.sort(key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""))
+    if len(usable) > 1:
+        chosen = usable[-1]
+        print(f"warning: {where}: task {task.get('id')} has {len(usable)} submitted annotations; taking "
+              f"annotation {chosen.get('id', len(usable) - 1)} (the most recently updated)", file=sys.stderr)
+    return usable[-1]
+
+
 def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dict]]:
-    """(document, standoff dict) per task; the last annotation of a task is taken."""
+    """(document, standoff dict) per task with a submitted annotation; a task with none
+    (skipped, or holding only predictions) is left out with a warning, never imported as a
+    document without claims."""
+    if not isinstance(tasks, list):
+        raise AnnotationError(f"{where}: expected a list of Label Studio tasks")
     out = []
     for t in tasks:
         data = t.get("data", {})
@@ -66,8 +98,13 @@ def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dic
             raise AnnotationError(f"{where}: task {t.get('id')} has no data.text")
         doc = Document(id=str(data.get("doc_id") or t.get("id")), text=data["text"],
                        meta={k: data.get(k) for k in ("side", "outlet", "date", "meeting", "genre")} | {"path": data.get("file") or ""})
+        annotation = submitted_annotation(t, where)
+        if annotation is None:
+            print(f"warning: {where}: task {t.get('id')} ({doc.id}) has no submitted annotation (skipped or only "
+                  "predictions); not imported", file=sys.stderr)
+            continue
         regions: dict[str, dict] = {}
-        for r in (t.get("annotations") or [{}])[-1].get("result", []):
+        for r in annotation.get("result") or []:
             v = r.get("value", {})
             reg = regions.setdefault(r["id"], {"start": v.get("start"), "end": v.get("end"), "positions": []})
             if r.get("from_name") == "label":
@@ -78,8 +115,7 @@ def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dic
                 reg["speaker"] = (v.get("text") or [None])[0]
             elif r.get("from_name") == "positions":
                 reg["positions"] = list(v.get("choices") or [])
-        out.append((doc, {"annotators": [(t.get("annotations") or [{}])[-1].get("completed_by", "label-studio")],
-                          "claims": list(regions.values())}))
+        out.append((doc, {"annotators": [_annotator(annotation, data)], "claims": list(regions.values())}))
     return out
 
 
@@ -180,6 +216,10 @@ def import_annotations(source: Path, out: Path, annotator: str | None = None) ->
                   file=sys.stderr)
         name = f"{stem}.txt"
         assert inside(out / name, out)
+        existing = out / f"{stem}.json"
+        if not data["claims"] and existing.exists() and json.loads(existing.read_text(encoding="utf-8")).get("claims"):
+            print(f"warning: {source}: {doc.id} comes with no claims; the labelled {existing} is kept", file=sys.stderr)
+            continue
         (out / name).write_text(doc.text, encoding="utf-8")
         doc = doc.with_(id=stem, meta=doc.meta | {"path": str(out / name)})
         claimed = attach(doc, {"claims": data["claims"], "annotators": data["annotators"]}, f"{source}:{doc.id}")

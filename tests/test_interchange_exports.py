@@ -62,6 +62,41 @@ def test_a_crafted_document_id_cannot_write_outside_the_folder(gold_docs, tmp_pa
     assert len({d.id for d in docs}) == 2 and all("/" not in d.id and not d.id.startswith(".") for d in docs)
 
 
+def test_label_studio_exports_are_what_its_server_accepts_and_its_own_exports_import(gold_docs, tmp_path, capsys):
+    """Label Studio's rules, reproduced (no server runs in CI): an annotation's `completed_by`
+    must be one of its user ids, so the export sets none; its own export carries an int
+    there, skipped tasks (`was_cancelled`) and tasks with only predictions."""
+    export(gold_docs, "label-studio", tmp_path / "ls")
+    tasks = json.loads((tmp_path / "ls" / "tasks.json").read_text())
+    assert all("completed_by" not in a for t in tasks for a in t["annotations"])
+    # as the server exports them: its user id, a skipped task, a predictions-only task
+    alpha, beta = tasks
+    for t in tasks:
+        t["data"].pop("readout_annotators")
+        t["annotations"][0] |= {"completed_by": 1, "id": 10, "updated_at": "2030-01-01T10:00:00Z"}
+    second = json.loads(json.dumps(alpha["annotations"][0])) | {"id": 11, "updated_at": "2030-01-02T10:00:00Z"}
+    second["result"] = [r for r in second["result"] if not r["id"].endswith("-0")]       # the later one drops a claim
+    alpha["annotations"].append(second)
+    beta_skipped = json.loads(json.dumps(beta))
+    beta_skipped["annotations"][0]["was_cancelled"] = True
+    only_predictions = json.loads(json.dumps(beta)) | {"id": 99, "predictions": beta["annotations"], "annotations": []}
+    only_predictions["data"] = beta["data"] | {"doc_id": "gamma"}
+    src = tmp_path / "server-export.json"
+    src.write_text(json.dumps([alpha, beta_skipped, only_predictions]))
+
+    # beta was labelled before: a skipped task must not wipe it
+    import_annotations(tmp_path / "ls" / "tasks.json", tmp_path / "out")
+    before_beta = (tmp_path / "out" / "beta.json").read_text()
+    docs = import_annotations(src, tmp_path / "out")
+    err = capsys.readouterr().err
+    assert [d.id for d in docs] == ["alpha"]
+    assert len(docs[0].claims) == len(gold_docs[0].claims) - 1             # the most recently updated annotation
+    assert "2 submitted annotations; taking annotation 11" in err
+    assert "no submitted annotation" in err and "gamma" in err
+    assert (tmp_path / "out" / "beta.json").read_text() == before_beta and not (tmp_path / "out" / "gamma.json").exists()
+    assert json.loads((tmp_path / "out" / "alpha.json").read_text())["annotators"] == ["label-studio:1"]
+
+
 def test_train_accepts_extra_folders(tiny_base, tmp_path, gold_docs):
     from extractor.train import train
     from tests.conftest import tiny_config
