@@ -326,7 +326,10 @@ def report(
         from .compare import Embedder
         from .framing import meeting_reports
 
+        from .meetings import assign, find_meetings
+
         docs, name = _claimed_documents(inputs, model)
+        docs = assign(docs, find_meetings(docs))       # articles with no meeting value are grouped
         rows = meeting_reports(docs, out, Embedder(), name)
     except ReadoutError as e:
         fail(str(e))
@@ -334,6 +337,40 @@ def report(
         typer.echo(f"{r['meeting']}: {r['comparisons']} comparison(s), {r['aligned']} aligned, "
                    f"{r['only_a']} only VN, {r['only_b']} only CN{' - ' + r['note'] if r['note'] else ''}")
     typer.echo(f"wrote {out / 'index.html'}")
+
+
+@app.command()
+def meetings(
+    inputs: Annotated[list[Path], typer.Argument(help="corpus: folders of .txt with manifest.jsonl, or corpus files")],
+    out: Annotated[Path, typer.Option(help="one line per meeting: its id, articles, confidence and evidence")] = Path("meetings.jsonl"),
+    window_days: Annotated[int, typer.Option(help="the most days apart two accounts of one meeting may be dated")] = 3,
+):
+    """Group the articles of a corpus into meetings where it names none (a given `meeting` wins)."""
+    import json
+
+    from .articles import Failure, iter_documents
+    from .errors import ReadoutError
+    from .meetings import find_meetings
+
+    for p in inputs:
+        if not p.exists():
+            fail(f"{p}: no such file or folder")
+    try:
+        docs = []
+        for item in iter_documents(inputs):
+            if isinstance(item, Failure):
+                typer.echo(f"error: {item.message}", err=True)
+            else:
+                docs.append(item)
+        found = find_meetings(docs, window_days=window_days)
+    except ReadoutError as e:
+        fail(str(e))
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text("".join(json.dumps(m.record(), ensure_ascii=False) + "\n" for m in found), encoding="utf-8")
+    tmp.replace(out)
+    grouped = [m for m in found if not m.given]
+    typer.echo(f"{len(docs)} articles in {len(found)} meetings ({len(found) - len(grouped)} named by the corpus, "
+               f"{len(grouped)} found); wrote {out}")
 
 
 @app.command()

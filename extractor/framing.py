@@ -193,6 +193,10 @@ def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model:
         cn = [d for d in group if d.meta.get("side") == "cn"]
         pairs = [(a, b) for a in vn for b in cn]
         notes = []
+        if any(d.meta.get("meeting_found") for d in group):
+            notes.append(f"The corpus names no meeting for these articles; readout grouped them by date, the officials "
+                         f"their leads name and the kind of contact (confidence {min(d.meta.get('meeting_confidence', 1.0) for d in group):.2f}; "
+                         "`readout meetings`).")
         if not pairs:
             sides = sorted({d.meta.get("side") or "unknown" for d in group})
             notes.append(f"Only {' and '.join(sides)}-side accounts of this meeting are in the corpus "

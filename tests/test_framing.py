@@ -178,3 +178,15 @@ def test_aligned_pairs_most_confident_first_with_a_calibrated_confidence():
     cal = r["provenance"]["calibration"]
     assert [row["confidence"] for row in r["aligned"]] == [round(confidence(0.9, cal), 3), round(confidence(0.55, cal), 3)]
     assert r["aligned"][0]["confidence"] > r["aligned"][1]["confidence"]
+
+
+def test_a_found_meeting_is_reported_as_found(tmp_path):
+    from extractor.meetings import assign, find_meetings
+
+    loose = [d.with_(meta={k: v for k, v in d.meta.items() if k != "meeting"} | {"date": "2030-01-01"}) for d in (VN, CN)]
+    docs = assign(loose, find_meetings(loose))
+    rows = meeting_reports(docs, tmp_path / "r", BagOfWords(), "m@1")
+    (row,) = rows
+    assert row["meeting"].startswith("found-2030-01-01") and row["comparisons"] == 1
+    report = json.loads((tmp_path / "r" / row["href"].replace("report.html", "report.json")).read_text())
+    assert "readout grouped them" in report["notes"][0]
