@@ -508,6 +508,19 @@ def export_network(
     typer.echo(f"wrote {nodes} nodes and {edges} edges to {out}")
 
 
+@export_app.command("table")
+def export_table(
+    claims: Annotated[Path, typer.Argument(help="claims file from `readout extract`")],
+    out: Annotated[Path, typer.Option(help="counts file: .csv or .parquet")] = Path("counts.csv"),
+    table: Annotated[str, typer.Option(help="positions (meeting x year x side x holder x position) or voices "
+                                             "(outlet x side x year x holder x label)")] = "positions",
+):
+    """Tidy count tables behind the corpus view, ready for R or pandas."""
+    from .exports import write_table
+
+    typer.echo(f"wrote {_export(claims, out, lambda rows, path: write_table(rows, path, table))} rows to {out}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

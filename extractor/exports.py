@@ -183,3 +183,31 @@ def write_network(claims: list[dict], out: Path) -> tuple[int, int]:
     nx.write_graphml(g, tmp, named_key_ids=True)
     tmp.replace(out)
     return g.number_of_nodes(), g.number_of_edges()
+
+
+def write_table(claims: list[dict], out: Path, name: str = "positions") -> int:
+    """A tidy table of counts behind the corpus view (`corpus_view.TABLES`), as CSV or
+    Parquet by the file's extension: one row per combination, a `claims` count column."""
+    from .corpus_view import POSITION_COLUMNS, TABLES, VOICE_COLUMNS, table
+
+    if name not in TABLES:
+        raise InputError(f"--table {name!r}: expected one of {', '.join(TABLES)}")
+    rows = table(claims, name)
+    columns = POSITION_COLUMNS if name == "positions" else VOICE_COLUMNS
+    tmp = out.with_name(f".{out.name}.tmp")
+    if out.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {c: pa.int64() if c == "claims" else pa.string() for c in columns}
+        pq.write_table(pa.table({c: pa.array([r[c] for r in rows], types[c]) for c in columns}), tmp)
+    elif out.suffix == ".csv":
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=columns)
+            w.writeheader()
+            w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
+    else:
+        raise InputError(f"--out {out}: expected a .csv or .parquet file")
+    tmp.replace(out)
+    return len(rows)
+

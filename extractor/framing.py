@@ -117,8 +117,8 @@ def render_html(meeting: str | None, comparisons: list[dict], docs: list[tuple[D
                                                          names={k: v["name"] for k, v in catalogue().items()})
 
 
-def render_index(rows: list[dict]) -> str:
-    return _env().get_template("index.html.j2").render(rows=rows)
+def render_index(rows: list[dict], view: dict | None = None) -> str:
+    return _env().get_template("index.html.j2").render(rows=rows, view=view, names={k: v["name"] for k, v in catalogue().items()})
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -212,5 +212,9 @@ def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model:
                      "comparisons": len(comparisons), "note": notes[0] if notes else "",
                      **{k: sum(f[k] for f in figures) for k in ("aligned", "only_a", "only_b", "positions_both",
                                                                  "positions_only_a", "positions_only_b")}})
-    write_atomic(out_dir / "index.html", render_index(rows))
+    from .corpus_view import corpus_view
+
+    claims = [claim_record(d, c) for d in docs for c in d.claims]
+    view = corpus_view(claims, {r["meeting"]: r["href"] for r in rows})
+    write_atomic(out_dir / "index.html", render_index(rows, view))
     return rows

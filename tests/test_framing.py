@@ -190,3 +190,30 @@ def test_a_found_meeting_is_reported_as_found(tmp_path):
     assert row["meeting"].startswith("found-2030-01-01") and row["comparisons"] == 1
     report = json.loads((tmp_path / "r" / row["href"].replace("report.html", "report.json")).read_text())
     assert "readout grouped them" in report["notes"][0]
+
+
+def test_corpus_view_in_chromium(page, tmp_path):
+    """The index opens with the corpus: the heat maps' cells, the omissions and the voices
+    hold the counts the claims give, and links reach the meetings."""
+    docs = []
+    for k, year in enumerate(("2029", "2030", "2031")):
+        for d in (VN, CN):
+            docs.append(d.with_(id=f"{d.id}-{k}", meta=d.meta | {"meeting": f"m{k}", "date": f"{year}-01-01"}))
+    docs.append(VN.with_(id="solo", meta=VN.meta | {"meeting": "solo", "date": "2031-05-05"}))
+    out = tmp_path / "reports"
+    meeting_reports(docs, out, BagOfWords(), "m@1")
+    page.goto((out / "index.html").as_uri())
+    assert "from 4 meetings, 3 of them told by both sides" in page.locator("#corpus").inner_text()
+    # Vietnamese outlets voice maritime_differences once a year (7 articles: 3 years + the solo one in 2031)
+    cell = page.locator("svg.heatmap[data-side='vn'] rect[data-position='maritime_differences'][data-year='2031']")
+    assert cell.get_attribute("data-count") == "2"
+    assert page.locator("svg.heatmap[data-side='cn'] rect[data-position='maritime_differences']").count() == 0
+    # only the Vietnamese accounts link maritime_differences, in each of the three two-sided meetings
+    row = page.locator("#omissions tr", has_text="Managing maritime differences")
+    assert "Vietnamese outlets" in row.inner_text() and row.locator("td[data-count]").get_attribute("data-count") == "3"
+    row.locator("a", has_text="m1").click()
+    assert page.url.endswith("m1/report.html")
+    page.go_back()
+    assert "cn 50%" in page.locator("#voices tr", has_text="cn outlet").inner_text()
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    assert (tmp_path / "index.png").stat().st_size > 10_000

@@ -161,3 +161,28 @@ def test_dna_and_network_files(tmp_path):
     assert (nodes, edges) == (2, 1) and e["weight"] == 2 and e["weight_vn_outlets"] == 1 and e["weight_cn_outlets"] == 1
     r = runner.invoke(app, ["export", "dna", str(tmp_path / "missing.jsonl")])
     assert r.exit_code == 2 and "missing.jsonl: no such file" in r.output
+
+
+def test_tidy_tables_count_the_claims(tmp_path):
+    import pandas as pd
+
+    from extractor.corpus_view import omissions, position_table, voice_shares, voice_table
+
+    claims = [c | {"meeting": "m1", "outlet": "VNA" if c["side"] == "vn" else "Xinhua"} for c in CLAIMS] + [
+        JOINT | {"meeting": "m1"}]
+    assert position_table(claims) == [
+        {"meeting": "m1", "year": "2030", "side": "cn", "holder": "both", "position": "unclos", "claims": 1},
+        {"meeting": "m1", "year": "2030", "side": "cn", "holder": "vn", "position": "one_china", "claims": 1},
+        {"meeting": "m1", "year": "2030", "side": "vn", "holder": "vn", "position": "one_china", "claims": 1}]
+    assert sum(r["claims"] for r in voice_table(claims)) == len(claims)
+    assert omissions(claims) == {"vn": {}, "cn": {"unclos": ["m1"]}}       # only the Chinese account has UNCLOS
+    assert voice_shares(claims)["Xinhua"] == {"both": 0.5, "vn": 0.5}
+    src = tmp_path / "c.jsonl"
+    src.write_text("".join(json.dumps(c) + "\n" for c in claims))
+    for suffix in ("csv", "parquet"):
+        r = runner.invoke(app, ["export", "table", str(src), "--out", str(tmp_path / f"t.{suffix}")])
+        assert r.exit_code == 0 and "wrote 3 rows" in r.output, r.output
+        df = pd.read_csv(tmp_path / "t.csv") if suffix == "csv" else pd.read_parquet(tmp_path / "t.parquet")
+        assert list(df.columns) == ["meeting", "year", "side", "holder", "position", "claims"] and df["claims"].sum() == 3
+    r = runner.invoke(app, ["export", "table", str(src), "--out", str(tmp_path / "v.csv"), "--table", "voices"])
+    assert r.exit_code == 0 and pd.read_csv(tmp_path / "v.csv")["claims"].sum() == len(claims)
