@@ -311,7 +311,8 @@ def read_manifest(folder: Path) -> tuple[dict[str, tuple[dict, list[str]] | Fail
         try:
             target = os.path.realpath(folder / name)  # not Path.resolve: it raises on a symlink loop
             if os.path.dirname(target) != root:
-                failures.append(Failure(where, f"{where}: file {name!r} leaves the corpus folder; manifest files must sit beside it"))
+                failures.append(Failure(where, f"{where}: file {name!r} leaves the corpus folder; "
+                                               "manifest files must sit beside it"))
                 continue
             if not os.path.lexists(target):  # a link that loops or dangles is reported when the file is read
                 failures.append(Failure(where, f"{where}: file {name!r} is listed but does not exist"))
@@ -434,8 +435,8 @@ def _csv_documents(path: Path, defaults: dict) -> Iterator[Document | Failure]:
                 except InputError as e:
                     yield Failure(where, str(e))
         except csv.Error as e:  # the parser cannot go on: the rest of the file would be guesswork
-            where = f"{path}:row {n + 1} (line {reader.line_num})"
-            hint = (f"a field over {CSV_FIELD_LIMIT // 2**20} MiB, most often a quote never closed; "
+            where = f"{path}:row {n + 1} (line {reader.reader.line_num})"  # DictReader's own count lags on errors
+            hint = (f"a field over {CSV_FIELD_LIMIT:,} characters, most often a quote never closed; "
                     if "field limit" in str(e) else "")
             yield Failure(where, f"{where}: cannot parse CSV ({e}); {hint}the rest of the file is not read")
         except InputError as e:  # a header that is neither UTF-8 nor cp1252
@@ -515,7 +516,11 @@ def iter_documents(inputs: list[Path], side: str | None = None, meeting: str | N
         raise InputError(f"--side {side!r}: expected one of {', '.join(SIDES)}")
     paths = list(map(Path, inputs))
     for path in paths:
-        if not path.exists():
+        try:
+            exists = path.exists()
+        except OSError as e:  # a folder on the way that may not be searched, say
+            raise InputError(f"{path}: cannot be looked up ({e.strerror or e})") from None
+        if not exists:
             raise InputError(f"{path}: no such file or folder")
         if not path.is_dir() and path.suffix not in CORPUS_SUFFIXES and path.suffix != ".txt":
             raise InputError(f"{path}: unsupported input; expected .txt, a folder of .txt, or {', '.join(CORPUS_SUFFIXES)}")
