@@ -125,3 +125,18 @@ def test_reference_scores_agree_with_the_project_where_conventions_agree():
     assert ref["nervaluate_ent_type_f1"] == round(overlap.f1, 4) == 0.8           # 2 of 3 predicted, 2 of 2 gold
     assert ref["nervaluate_strict_f1"] == round(strict.f1, 4) == 0.4
     assert ref["nervaluate_partial_f1"] == 0.6                                      # the boundary miss earns half
+
+
+def test_int8_summary_is_the_paired_difference_from_the_accurate_path(tiny_doc):
+    from extractor.evaluate import int8_summary
+
+    s = tiny_doc.text.index("urged both sides")
+    claims = (Claim(Span(8, 51, "COMMITMENT"), holder="cn"), Claim(Span(s, len(tiny_doc.text) - 1, "CALL"), holder="vn"))
+    gold = [tiny_doc.with_(claims=claims)]
+    fp32 = {"tiny": tiny_doc.with_(claims=claims)}
+    int8 = {"tiny": tiny_doc.with_(claims=claims[:1])}
+    s = int8_summary(gold, fp32, int8)
+    assert s["int8_overlap_f1_label_holder"] == round(2 / 3, 4)
+    assert s["int8_overlap_f1_label_holder_difference"] == round(2 / 3 - 1, 4)
+    assert s["int8_sentence_f1_label_holder_difference"] == round(2 / 3 - 1, 4)
+    assert int8_summary(gold, fp32, {}) == {}
