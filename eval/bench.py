@@ -1,6 +1,8 @@
 """Speed benchmark: readout extract against the naive path and against the machine's limit.
 
-    python eval/bench.py [--corpus PATH] [--docs 200] [--model models/tagger]
+    python eval/bench.py [--corpus PATH ...] [--docs 200] [--model models/tagger]
+
+The default corpus is the 51 real articles (../shared/seeds and ../shared/corpus), cycled.
 
 On the same trained tagger and the same documents it measures
   1. `readout extract` end to end (load, segment, tag, attribute, link, write) in a child
@@ -11,8 +13,10 @@ On the same trained tagger and the same documents it measures
      fed it, sorted by length and batched, under inference_mode; and the float32 matmul
      rate, to show what share of the hardware the forward pass uses;
   4. the comparator: claims embedded per second, compare() on one meeting cold and warm;
-  5. the int8 fast path: its speed-up over fp32 extraction, and its F1 drop from the
-     latest cross-validation in eval/results.
+  5. the int8 fast path: its speed-up over fp32 extraction and its ratio to the naive path,
+     and its F1 difference from the fp32 tagger on the same folds (the latest
+     cross-validation in eval/results that scored it, with the paired interval);
+  6. `readout report` on the whole corpus given (every meeting, end to end).
 Ratios are printed, measured in the same run; a JSON file goes to eval/results/.
 """
 from __future__ import annotations
@@ -32,11 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def make_corpus(source: Path, n: int, out: Path) -> Path:
+def make_corpus(sources: list[Path], n: int, out: Path) -> Path:
     """n documents (JSONL) cycling through the source articles, each with its own id."""
     from extractor.articles import load_documents
 
-    docs = load_documents([source])
+    docs = load_documents(list(sources))
     with open(out, "w", encoding="utf-8") as fh:
         for i in range(n):
             d = docs[i % len(docs)]
@@ -132,6 +136,17 @@ def naive_pipeline(model: Path, texts: list[str], stride: int) -> tuple[float, f
     return secs, lost / sum(map(len, texts))
 
 
+def report_whole_corpus(sources: list[Path], model: Path) -> dict:
+    """`readout report` over the given folders, end to end, in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "extractor.cli", "report", *map(str, sources), "--out", f"{tmp}/reports",
+                        "--model", str(model)], check=True, capture_output=True)
+        seconds = time.perf_counter() - t0
+        meetings = sum(1 for p in Path(tmp, "reports").iterdir() if p.is_dir())
+    return {"seconds": round(seconds, 1), "meetings": meetings}
+
+
 def comparator(seeds: Path, model: Path) -> dict:
     from extractor.articles import load_documents
     from extractor.compare import Embedder, align_documents, clauses
@@ -181,14 +196,15 @@ def latest_cv() -> dict | None:
     runs = sorted((ROOT / "eval/results").glob("cv-*.json"), key=lambda p: p.stat().st_mtime)
     for p in reversed(runs):
         s = json.loads(p.read_text()).get("summary", {})
-        if "int8_overlap_f1_label_holder" in s:
+        if "int8_overlap_f1_label_holder_difference" in s:
             return {"file": p.name, **s}
     return None
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/seeds", help="articles to cycle through")
+    ap.add_argument("--corpus", type=Path, nargs="+", default=[ROOT.parent / "shared/seeds", ROOT.parent / "shared/corpus"],
+                    help="folders of articles to cycle through (default: the 51 real articles)")
     ap.add_argument("--docs", type=int, default=200, help="documents in the small corpus (the large one has 4x)")
     ap.add_argument("--model", type=Path, default=ROOT / "models/tagger")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -217,7 +233,8 @@ def main() -> None:
     fwd_s = bare_forward(tagger, windows)
     gflops = matmul_gflops()
     naive_s, lost = naive_pipeline(args.model, texts, stride=tagger.stride)
-    cmp = comparator(args.corpus, args.model)
+    cmp = comparator(args.corpus[0], args.model)
+    report = report_whole_corpus(args.corpus, args.model)
     rays = [ray_throughput(small, args.model, w) for w in (1, 2)]
     cv = latest_cv()
 
@@ -233,20 +250,27 @@ def main() -> None:
         "peak_rss_mb_small": round(ex_small["peak_rss_mb"], 1),
         "peak_rss_mb_large": round(ex_large["peak_rss_mb"], 1),
         "fast_path_speedup": round(ex_small["extract_s"] / ex_int8["extract_s"], 3),
-        "fast_path_f1_drop": round(cv["overlap_f1_label_holder"] - cv["int8_overlap_f1_label_holder"], 4) if cv else None,
+        # int8 minus fp32 on the same folds, as a drop (positive = int8 is worse)
+        "fast_path_f1_drop": round(-cv["int8_overlap_f1_label_holder_difference"], 4) if cv else None,
+        "fast_path_ratio_vs_naive": round(naive_s / ex_int8["extract_s"], 3),
+        "report_whole_corpus_s": report["seconds"],
     }
     result = {
         "summary": summary,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "torch": torch.__version__, "threads": torch.get_num_threads()},
         "model": tagger.name,
-        "corpus": {"source": str(args.corpus), "documents": args.docs, "tokens": n_tokens, "model_inputs": len(windows), "words": n_words},
+        "corpus": {"source": [str(p) for p in args.corpus], "documents": args.docs, "tokens": n_tokens, "model_inputs": len(windows), "words": n_words},
         "extract_small": ex_small, "extract_large": ex_large, "extract_int8": ex_int8,
         "articles_per_s_large": round(ex_large["documents"] / ex_large["extract_s"], 3),
         "forward": {"seconds": fwd_s, "tokens_per_s": n_tokens / fwd_s, "gflops": fwd_rate, "matmul_gflops": gflops},
         "naive": {"seconds": naive_s, "articles_per_s": len(texts) / naive_s, "stride": tagger.stride,
                   "share_of_text_lost_without_stride": round(lost, 4)},
-        "comparator": cmp, "ray": rays, "cv_used_for_int8": cv and cv["file"],
+        "comparator": cmp, "ray": rays, "report_whole_corpus": report,
+        "cv_used_for_int8": cv and {k: cv.get(k) for k in ("file", "int8_overlap_f1_label_holder_difference",
+                                                            "int8_overlap_f1_label_holder_difference_ci",
+                                                            "int8_sentence_f1_label_holder_difference",
+                                                            "int8_sentence_f1_label_holder_difference_ci")},
     }
     out = ROOT / "eval/results" / f"bench-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
@@ -268,6 +292,11 @@ def main() -> None:
     print(f"without a stride the pipeline leaves {lost:.0%} of the text untagged")
     print(f"comparator: {cmp['texts_per_s']:.0f} texts/s embedded; compare {cmp['compare_meeting']}: "
           f"cold {cmp['compare_cold_s']:.2f} s, warm {cmp['compare_warm_s']:.3f} s")
+    print(f"readout report on the whole corpus: {report['meetings']} meetings in {report['seconds']:.0f} s")
+    if cv:
+        print(f"int8 against fp32 on the same folds ({cv['file']}): overlap F1 l+h {cv['int8_overlap_f1_label_holder_difference']:+.3f} "
+              f"{cv['int8_overlap_f1_label_holder_difference_ci']}, sentence F1 l+h {cv['int8_sentence_f1_label_holder_difference']:+.3f} "
+              f"{cv['int8_sentence_f1_label_holder_difference_ci']}")
     print(json.dumps(summary, indent=1))
     print(f"wrote {out}")
 
