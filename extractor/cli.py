@@ -340,6 +340,49 @@ def report(
 
 
 @app.command()
+def text(
+    inputs: Annotated[list[Path], typer.Argument(help="the inputs given to `readout extract`")],
+    id_: Annotated[Optional[str], typer.Option("--id", help="print this document's text to stdout")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="write every document as a JSONL line {doc_id, text, sha256, ...}")] = None,
+):
+    """The texts claim offsets index: each article as readout read it (byte-order mark dropped,
+    line ends unified to \\n, HTML reduced to its visible text), with the sha256 the claims'
+    sidecar records. `text[start:end]` of a claim counts Python code points in this text."""
+    import json
+
+    from .articles import Failure, iter_documents
+    from .errors import ReadoutError
+
+    if (id_ is None) == (out is None):
+        fail("give --id DOC to print one text, or --out FILE to write them all")
+    try:
+        written = 0
+        tmp = out.with_name(f".{out.name}.tmp") if out else None
+        fh = open(tmp, "w", encoding="utf-8") if tmp else None
+        try:
+            for item in iter_documents(inputs):
+                if isinstance(item, Failure):
+                    typer.echo(f"error: {item.message}", err=True)
+                elif id_ is not None and item.id == id_:
+                    sys.stdout.write(item.text)
+                    return
+                elif fh is not None:
+                    fh.write(json.dumps({"doc_id": item.id, "text": item.text, "sha256": item.meta.get("sha256"),
+                                         "source": item.meta.get("path"), "characters": len(item.text),
+                                         "utf16_units": len(item.text.encode("utf-16-le")) // 2}, ensure_ascii=False) + "\n")
+                    written += 1
+        finally:
+            if fh is not None:
+                fh.close()
+    except ReadoutError as e:
+        fail(str(e))
+    if id_ is not None:
+        fail(f"no document with id {id_!r} in {', '.join(map(str, inputs))}")
+    tmp.replace(out)
+    typer.echo(f"wrote {written} texts to {out}")
+
+
+@app.command()
 def meetings(
     inputs: Annotated[list[Path], typer.Argument(help="corpus: folders of .txt with manifest.jsonl, or corpus files")],
     out: Annotated[Path, typer.Option(help="one line per meeting: its id, articles, confidence and evidence")] = Path("meetings.jsonl"),

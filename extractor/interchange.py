@@ -34,12 +34,29 @@ def label_studio_config() -> str:
             "  </View>\n</View>\n")
 
 
+def utf16_offset(text: str, i: int) -> int:
+    """A Python (code point) offset as Label Studio counts it: JavaScript's UTF-16 units,
+    where a character beyond the Basic Multilingual Plane (an emoji) counts two."""
+    return len(text[:i].encode("utf-16-le")) // 2
+
+
+def from_utf16_offset(text: str, j: int) -> int:
+    """The code point offset of a UTF-16 offset (the inverse of `utf16_offset`)."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= j:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
 def to_label_studio(docs: list[Document], annotator: str = "readout") -> list[dict]:
     tasks = []
     for n, doc in enumerate(docs, 1):
         results = []
         for i, c in enumerate(doc.claims):
-            region = {"start": c.start, "end": c.end, "text": doc.slice(c)}
+            # Label Studio's offsets are JavaScript string offsets (UTF-16 units)
+            region = {"start": utf16_offset(doc.text, c.start), "end": utf16_offset(doc.text, c.end), "text": doc.slice(c)}
             rid = f"{doc.id}-{i}"
             results.append({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
                             "value": region | {"labels": [c.label]}})
@@ -106,7 +123,8 @@ def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dic
         regions: dict[str, dict] = {}
         for r in annotation.get("result") or []:
             v = r.get("value", {})
-            reg = regions.setdefault(r["id"], {"start": v.get("start"), "end": v.get("end"), "positions": []})
+            start, end = (None if v.get(k) is None else from_utf16_offset(doc.text, int(v[k])) for k in ("start", "end"))
+            reg = regions.setdefault(r["id"], {"start": start, "end": end, "positions": []})
             if r.get("from_name") == "label":
                 reg["label"] = (v.get("labels") or [None])[0]
             elif r.get("from_name") == "holder":

@@ -186,3 +186,39 @@ def test_tidy_tables_count_the_claims(tmp_path):
         assert list(df.columns) == ["meeting", "year", "side", "holder", "position", "claims"] and df["claims"].sum() == 3
     r = runner.invoke(app, ["export", "table", str(src), "--out", str(tmp_path / "v.csv"), "--table", "voices"])
     assert r.exit_code == 0 and pd.read_csv(tmp_path / "v.csv")["claims"].sum() == len(claims)
+
+
+def test_label_studio_offsets_are_utf16_and_come_back_as_code_points(tmp_path):
+    from extractor.interchange import from_label_studio, from_utf16_offset, to_label_studio, utf16_offset
+    from extractor.types import Claim, Document, Span
+
+    text = "Leaders 🤝 met. Xi said China will deepen trade with Vietnam 🇻🇳 soon."
+    s = text.index("will deepen trade")
+    doc = Document("emoji", text, {"side": "cn"}, claims=(Claim(Span(s, s + 17, "COMMITMENT"), "cn"),))
+    (task,) = to_label_studio([doc])
+    region = task["annotations"][0]["result"][0]["value"]
+    # what JavaScript's text.slice(start, end) gives is the claim's text
+    js = text.encode("utf-16-le")
+    assert js[2 * region["start"]:2 * region["end"]].decode("utf-16-le") == "will deepen trade"
+    assert region["start"] == s + 1                        # the emoji before it counts two units there
+    assert all(from_utf16_offset(text, utf16_offset(text, i)) == i for i in range(len(text) + 1))
+    ((back, data),) = from_label_studio([task], "t")
+    assert (data["claims"][0]["start"], data["claims"][0]["end"]) == (s, s + 17)
+
+
+def test_readout_text_gives_the_texts_offsets_index(tmp_path):
+    """BOM, CRLF and an emoji: a claim's offsets index the text `readout text` prints."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    raw = "\ufeffXi said China will deepen trade.\r\nChinh 🙂 urged calm at sea.\r\n"
+    (folder / "a.txt").write_bytes(raw.encode("utf-8"))
+    (folder / "manifest.jsonl").write_text(json.dumps({"file": "a.txt", "source_side": "cn"}) + "\n")
+    r = runner.invoke(app, ["text", str(folder), "--id", "a"])
+    assert r.exit_code == 0 and r.output == "Xi said China will deepen trade.\nChinh 🙂 urged calm at sea.\n"
+    r = runner.invoke(app, ["text", str(folder), "--out", str(tmp_path / "texts.jsonl")])
+    (line,) = [json.loads(x) for x in (tmp_path / "texts.jsonl").read_text().splitlines()]
+    import hashlib
+
+    assert line["sha256"] == hashlib.sha256(line["text"].encode()).hexdigest() and line["utf16_units"] == line["characters"] + 1
+    start = line["text"].index("urged calm")
+    assert line["text"][start:start + 10] == "urged calm" and raw.index("urged calm") != start   # the file's offsets differ
