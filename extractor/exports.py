@@ -74,6 +74,11 @@ def _typed_csv_row(row: dict) -> dict:
         kinds = [kinds] if isinstance(kinds, str) else kinds
         if value == "" and "null" in kinds:
             out[key] = None
+        elif "boolean" in kinds:
+            flag = {"true": True, "false": False}.get(value.strip().lower())
+            if flag is None:
+                raise ValueError(f"`{key}` must be true or false, found {value!r}")
+            out[key] = flag
         elif "integer" in kinds:
             out[key] = int(value)
         elif "number" in kinds:

@@ -93,12 +93,22 @@ class Document:
         return replace(self, **changes)
 
 
+SENTENCE_CAP = 2000        # characters: a longer sentence is cut around the claim in claim records
+SENTENCE_CONTEXT = 500
+
+
 def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
     """The output contract: one JSON object per claim."""
     from .labels import EVENT_CODES
 
     sent = doc.sentence_of(claim.start)
     codes = EVENT_CODES.get(claim.label, {})
+    truncated = False
+    if sent is not None and sent.end - sent.start > SENTENCE_CAP:
+        # a run-on "sentence" (a page without full stops) would be copied into every claim
+        # it holds: keep the claim with SENTENCE_CONTEXT characters either side instead
+        start = max(sent.start, claim.start - SENTENCE_CONTEXT)
+        sent, truncated = Sentence(start, min(sent.end, max(claim.end + SENTENCE_CONTEXT, start))), True
     return {
         "doc_id": doc.id,
         "side": doc.meta.get("side"),
@@ -113,6 +123,7 @@ def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
         "text": doc.slice(claim),
         "sentence": doc.slice(sent) if sent else None,
         "sentence_start": sent.start if sent else None,
+        "sentence_truncated": truncated,
         "positions": list(claim.position_ids),
         "position_scores": {p.position_id: round(p.score, 4) for p in claim.positions},
         "score": round(claim.score, 4),

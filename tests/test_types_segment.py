@@ -1,6 +1,6 @@
 import pytest
 
-from extractor.segment import split_sentences
+from extractor.segment import segment, split_sentences
 from extractor.types import Claim, Document, Span, claim_record
 
 
@@ -25,3 +25,18 @@ def test_sentences_respect_abbreviations_lines_and_missing_spaces():
     got = [text[s.start:s.end] for s in split_sentences(text)]
     assert got == ["Mr. Xi met Gen. Lam on Oct. 3.", "They talked.", "New line here", "It ended.", "The end."]
     assert split_sentences("") == () and split_sentences("   \n ") == ()
+
+
+def test_a_run_on_sentence_is_cut_around_the_claim_in_the_record():
+    from extractor.types import SENTENCE_CAP, SENTENCE_CONTEXT, Claim, Document, Span, claim_record
+
+    text = "word " * 2000 + "Xi said China will deepen trade " + "and more " * 2000
+    doc = segment(Document("runon", text, {"side": "cn"}))
+    s = text.index("will deepen trade")
+    rec = claim_record(doc, Claim(Span(s, s + 17, "COMMITMENT"), "cn"))
+    assert len(doc.sentences) == 1 and doc.sentences[0].end - doc.sentences[0].start > SENTENCE_CAP
+    assert rec["sentence_truncated"] and len(rec["sentence"]) == 17 + 2 * SENTENCE_CONTEXT
+    assert text[rec["sentence_start"]:rec["sentence_start"] + len(rec["sentence"])] == rec["sentence"]
+    assert rec["text"] in rec["sentence"]
+    short = claim_record(doc.with_(text="Xi said China will deepen trade.", sentences=()), Claim(Span(8, 31, "COMMITMENT"), "cn"))
+    assert short["sentence_truncated"] is False
