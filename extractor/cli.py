@@ -355,30 +355,31 @@ def text(
 
     if (id_ is None) == (out is None):
         fail("give --id DOC to print one text, or --out FILE to write them all")
+    from .outputs import atomic
+
+    def readable():
+        for item in iter_documents(inputs):
+            if isinstance(item, Failure):
+                typer.echo(f"error: {item.message}", err=True)
+            else:
+                yield item
+
     try:
+        if id_ is not None:
+            doc = next((d for d in readable() if d.id == id_), None)
+            if doc is None:
+                fail(f"no document with id {id_!r} in {', '.join(map(str, inputs))}")
+            sys.stdout.write(doc.text)
+            return
         written = 0
-        tmp = out.with_name(f".{out.name}.tmp") if out else None
-        fh = open(tmp, "w", encoding="utf-8") if tmp else None
-        try:
-            for item in iter_documents(inputs):
-                if isinstance(item, Failure):
-                    typer.echo(f"error: {item.message}", err=True)
-                elif id_ is not None and item.id == id_:
-                    sys.stdout.write(item.text)
-                    return
-                elif fh is not None:
-                    fh.write(json.dumps({"doc_id": item.id, "text": item.text, "sha256": item.meta.get("sha256"),
-                                         "source": item.meta.get("path"), "characters": len(item.text),
-                                         "utf16_units": len(item.text.encode("utf-16-le")) // 2}, ensure_ascii=False) + "\n")
-                    written += 1
-        finally:
-            if fh is not None:
-                fh.close()
+        with atomic(out) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+            for d in readable():
+                fh.write(json.dumps({"doc_id": d.id, "text": d.text, "sha256": d.meta.get("sha256"),
+                                     "source": d.meta.get("path"), "characters": len(d.text),
+                                     "utf16_units": len(d.text.encode("utf-16-le")) // 2}, ensure_ascii=False) + "\n")
+                written += 1
     except ReadoutError as e:
         fail(str(e))
-    if id_ is not None:
-        fail(f"no document with id {id_!r} in {', '.join(map(str, inputs))}")
-    tmp.replace(out)
     typer.echo(f"wrote {written} texts to {out}")
 
 
@@ -408,9 +409,9 @@ def meetings(
         found = find_meetings(docs, window_days=window_days)
     except ReadoutError as e:
         fail(str(e))
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text("".join(json.dumps(m.record(), ensure_ascii=False) + "\n" for m in found), encoding="utf-8")
-    tmp.replace(out)
+    from .outputs import write_text_atomic
+
+    write_text_atomic(out, "".join(json.dumps(m.record(), ensure_ascii=False) + "\n" for m in found))
     grouped = [m for m in found if not m.given]
     typer.echo(f"{len(docs)} articles in {len(found)} meetings ({len(found) - len(grouped)} named by the corpus, "
                f"{len(grouped)} found); wrote {out}")

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import InputError
+from .outputs import atomic
 
 SIDE_NAMES = {"vn": "Vietnam", "cn": "China"}
 _OPPOSES = re.compile(r"\b(?:oppose[sd]?|opposing|reject(?:s|ed)?|against|condemn(?:s|ed)?)\b", re.I)
@@ -138,12 +139,10 @@ def dna_statements(claims: list[dict]) -> list[dict]:
 
 def write_dna(claims: list[dict], out: Path) -> int:
     rows = dna_statements(claims)
-    tmp = out.with_name(f".{out.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    with atomic(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=DNA_COLUMNS)
         w.writeheader()
         w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
-    tmp.replace(out)
     return len(rows)
 
 
@@ -183,10 +182,9 @@ def write_network(claims: list[dict], out: Path) -> tuple[int, int]:
     import networkx as nx
 
     g = actor_position_graph(claims)
-    tmp = out.with_name(f".{out.name}.tmp")
     # named key ids (key "label", not "d3"): Gephi reads a key whose id is d3 as the node label
-    nx.write_graphml(g, tmp, named_key_ids=True)
-    tmp.replace(out)
+    with atomic(out) as tmp:
+        nx.write_graphml(g, tmp, named_key_ids=True)
     return g.number_of_nodes(), g.number_of_edges()
 
 
@@ -199,20 +197,19 @@ def write_table(claims: list[dict], out: Path, name: str = "positions") -> int:
         raise InputError(f"--table {name!r}: expected one of {', '.join(TABLES)}")
     rows = table(claims, name)
     columns = POSITION_COLUMNS if name == "positions" else VOICE_COLUMNS
-    tmp = out.with_name(f".{out.name}.tmp")
-    if out.suffix == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        types = {c: pa.int64() if c == "claims" else pa.string() for c in columns}
-        pq.write_table(pa.table({c: pa.array([r[c] for r in rows], types[c]) for c in columns}), tmp)
-    elif out.suffix == ".csv":
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=columns)
-            w.writeheader()
-            w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
-    else:
+    if out.suffix not in (".csv", ".parquet"):
         raise InputError(f"--out {out}: expected a .csv or .parquet file")
-    tmp.replace(out)
+    with atomic(out) as tmp:
+        if out.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            types = {c: pa.int64() if c == "claims" else pa.string() for c in columns}
+            pq.write_table(pa.table({c: pa.array([r[c] for r in rows], types[c]) for c in columns}), tmp)
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=columns)
+                w.writeheader()
+                w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
     return len(rows)
 

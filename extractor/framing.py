@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .compare import Alignment, balance, compare_settings, confidence, coverage, differences
 from .positions import catalogue
+from .outputs import write_text_atomic
 from .types import Document, claim_record
 
 DOC_KEYS = ("side", "outlet", "date", "meeting", "genre")
@@ -121,12 +122,7 @@ def render_index(rows: list[dict], view: dict | None = None) -> str:
     return _env().get_template("index.html.j2").render(rows=rows, view=view, names={k: v["name"] for k, v in catalogue().items()})
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+
 
 
 def compare_pair(doc_a: Document, doc_b: Document, embedder, model: str | None = None) -> dict:
@@ -142,11 +138,11 @@ def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparison
 
     if paths.get("json"):
         payload = comparisons[0] if len(comparisons) == 1 and meeting is None else {"meeting": meeting, "notes": list(notes), "comparisons": comparisons}
-        write_atomic(paths["json"], json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+        write_text_atomic(paths["json"], json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     if paths.get("md"):
-        write_atomic(paths["md"], render_markdown(meeting, comparisons, notes))
+        write_text_atomic(paths["md"], render_markdown(meeting, comparisons, notes))
     if paths.get("html"):
-        write_atomic(paths["html"], render_html(meeting, comparisons, docs, notes))
+        write_text_atomic(paths["html"], render_html(meeting, comparisons, docs, notes))
 
 
 def meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None = None) -> list[dict]:
@@ -216,5 +212,5 @@ def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model:
 
     claims = [claim_record(d, c) for d in docs for c in d.claims]
     view = corpus_view(claims, {r["meeting"]: r["href"] for r in rows})
-    write_atomic(out_dir / "index.html", render_index(rows, view))
+    write_text_atomic(out_dir / "index.html", render_index(rows, view))
     return rows

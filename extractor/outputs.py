@@ -18,6 +18,28 @@ MARKER = ".readout-output.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+@contextlib.contextmanager
+def atomic(path: Path) -> Iterator[Path]:
+    """The one way readout replaces a file: write to a temporary beside it, then rename it
+    over the target. Readers never see a half-written file; a failure leaves the old file
+    as it was and no temporary behind."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
 def safe_component(name: str, used: set[str] | None = None, max_len: int = 80) -> str:
     """A single path component made from an id in the data (a meeting, a document): no
     separators, no `.`/`..`, no leading dot, bounded length; when it had to be changed or
@@ -135,9 +157,7 @@ def publish(staging: Path, folder: Path) -> None:
 
 
 def _write_marker(folder: Path, entries: list[str]) -> None:
-    tmp = folder / f"{MARKER}.tmp"
-    tmp.write_text(json.dumps({"written_by": "readout", "entries": entries}, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(folder / MARKER)
+    write_text_atomic(folder / MARKER, json.dumps({"written_by": "readout", "entries": entries}, indent=1) + "\n")
 
 
 def _remove(path: Path) -> None:

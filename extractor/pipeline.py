@@ -149,10 +149,10 @@ def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list
         return set(), []
     index = _read_jsonl(files.index)
     done = {r["doc_id"] for r in index if "doc_id" in r}
-    tmp = files.journal.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    from .outputs import atomic
+
+    with atomic(files.journal) as tmp, open(tmp, "w", encoding="utf-8") as fh:  # drops the claims of a document cut off mid-way
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in _iter_jsonl(files.journal) if r["doc_id"] in done)
-    tmp.replace(files.journal)  # drops the claims of a document cut off mid-way
     return done, index
 
 
@@ -271,8 +271,15 @@ def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
     if fmt == "jsonl":
         files.journal.replace(files.out)
         return
-    tmp = files.out.with_name(f".{files.out.name}.tmp")
-    rows = _iter_jsonl(files.journal)
+    from .outputs import atomic
+
+    with atomic(files.out) as tmp:
+        _write_table(_iter_jsonl(files.journal), tmp, fmt, chunk)
+    files.journal.unlink()
+
+
+def _write_table(rows: Iterator[dict], tmp: Path, fmt: str, chunk: int) -> None:
+    """Claim lines as CSV (list and map fields as JSON text) or Parquet, streamed in chunks."""
     if fmt == "csv":
         import csv
 
@@ -306,8 +313,7 @@ def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
             pq.write_table(pa.table({"doc_id": pa.array([], pa.string())}), tmp)
         else:
             writer.close()
-    tmp.replace(files.out)
-    files.journal.unlink()
+
 
 
 def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_meta: list[dict], started: str,
