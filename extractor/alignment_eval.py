@@ -2,11 +2,12 @@
 end to end on predicted claims, and position-coverage accuracy of `compare`."""
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from .compare import Embedder, align_documents, compare_settings, coverage
+from .errors import AnnotationError
+from .jsonl import read_jsonl
 from .positions import position_ids
 from .scoring import Counts
 from .types import Claim, Document
@@ -19,15 +20,11 @@ def load_alignments(path: Path, doc_pairs: Path | None = None) -> dict[tuple[str
     document pairs that were annotated but have no aligned claims, so their false alignments count."""
     out: dict[tuple[str, str], set] = defaultdict(set)
     if doc_pairs is not None:
-        for line in Path(doc_pairs).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                out[(r["a"], r["b"])]
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            a, b = r["a"], r["b"]
-            out[(a["doc_id"], b["doc_id"])].add(((a["doc_id"], a["start"], a["end"]), (b["doc_id"], b["start"], b["end"])))
+        for _, r in read_jsonl(Path(doc_pairs), AnnotationError):
+            out[(r["a"], r["b"])]
+    for _, r in read_jsonl(Path(path), AnnotationError):
+        a, b = r["a"], r["b"]
+        out[(a["doc_id"], b["doc_id"])].add(((a["doc_id"], a["start"], a["end"]), (b["doc_id"], b["start"], b["end"])))
     return dict(out)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .config import repo_path
 from .errors import InputError
+from .jsonl import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,10 @@ def load_pairs(folder: Path) -> list[Triple]:
         raise InputError(f"{folder}: no *.jsonl claim pairs to train the comparator on")
     out = []
     for path in files:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
+        for n, row in read_jsonl(path):
             try:
-                row = json.loads(line)
                 out.append(Triple(row["a"], row["b"], row["negative"]))
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
+            except KeyError as e:
                 raise InputError(f"{path}:{n}: expected a JSON object with a, b and negative ({e})") from None
     return out
 

@@ -157,6 +157,10 @@ def rescore(path: Path, config: TaggerConfig, model_dir: Path | None = None) -> 
     return result
 
 
+# Training mixes of the ablation: real articles of the training folds, our own-words texts, or both.
+MIXES = ("real+own", "real", "own")
+
+
 def _mix_config(config: TaggerConfig, mix: str) -> TaggerConfig:
     if mix == "real":
         return replace(config, authored=[])

@@ -52,14 +52,9 @@ def read_claims(path: Path) -> list[dict]:
                 except (ValueError, TypeError) as e:
                     raise InputError(f"{path}:{n}: not a claims row ({e})") from None
             return rows
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise InputError(f"{path}:{n}: not valid JSON ({e.msg})") from None
-    return rows
+    from .jsonl import read_jsonl
+
+    return [row for _, row in read_jsonl(path)]
 
 
 def _typed_csv_row(row: dict) -> dict:

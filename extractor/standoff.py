@@ -13,6 +13,7 @@ from pathlib import Path
 from . import labels
 from .articles import load_documents, text_sha256
 from .errors import AnnotationError, span_mismatch
+from .jsonl import read_jsonl
 from .positions import position_ids
 from .segment import segment
 from .types import Claim, Document, PositionLink, Span
@@ -128,13 +129,7 @@ def load_authored(folder: Path, pattern: str = "*.jsonl") -> list[Document]:
     holds its own text and claims with offsets, checked like gold claims."""
     docs = []
     for path in sorted(Path(folder).glob(pattern)):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise AnnotationError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+        for n, row in read_jsonl(path, AnnotationError):
             meta = {"side": row.get("side"), "genre": row.get("genre", "news report"), "outlet": row.get("outlet"), "path": str(path)}
             doc = Document(id=row["id"], text=row["text"], meta=meta)
             docs.append(attach(doc, {"claims": row["claims"], "annotators": ["authored"]}, f"{path}:{n}"))
