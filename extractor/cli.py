@@ -3,6 +3,7 @@ function; heavy libraries (torch, transformers) are imported inside the commands
 `readout --help` answers at once."""
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,6 +19,18 @@ DEFAULT_MODEL = Path("models/tagger")
 def fail(message: str, code: int = 2) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def errors_as_lines():
+    """A ReadoutError (bad input, config, model or annotation) ends the command with its one
+    line and exit status 2, never a traceback."""
+    from .errors import ReadoutError
+
+    try:
+        yield
+    except ReadoutError as e:
+        fail(str(e))
 
 
 def _model_dir(model: Optional[Path]) -> Path:
@@ -43,8 +56,6 @@ def train(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .errors import ReadoutError
-
     if only not in (None, "tagger", "encoder"):
         fail(f"--only {only!r}: expected tagger or encoder")
 
@@ -52,7 +63,7 @@ def train(
         return Progress(TextColumn(what), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                         TextColumn("loss {task.fields[loss]:.3f}"), TimeElapsedColumn(), TimeRemainingColumn())
 
-    try:
+    with errors_as_lines():
         if only in (None, "tagger"):
             from .config import load_tagger_config
             from .train import train as run_train
@@ -72,8 +83,6 @@ def train(
                 path = train_encoder(compare_settings(), progress=lambda s, t, l: progress.update(task, completed=s, total=t, loss=l))
             secs = json.loads((path / "readout_training.json").read_text())["train_seconds"]
             typer.echo(f"wrote {path} in {secs:.0f} s")
-    except ReadoutError as e:
-        fail(str(e))
 
 
 @app.command()
@@ -93,8 +102,6 @@ def extract(
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder (default models/tagger)")] = None,
 ):
     """Extract claims from articles into a JSONL file."""
-    from .errors import ReadoutError
-
     for p in inputs:
         if not p.exists():
             fail(f"{p}: no such file or folder")
@@ -102,7 +109,7 @@ def extract(
         fail(f"--engine {engine!r}: expected local or ray")
     if engine == "ray":
         return _extract_ray(inputs, out, model, side, meeting, workers, ray_address, format_, batch, int8)
-    try:
+    with errors_as_lines():
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Table
@@ -126,8 +133,6 @@ def extract(
             task = bar.add_task("extract", total=total, doc="")
             summary = run_extract(inputs, out, tagger, side, meeting, overwrite=overwrite, fmt=format_, batch_docs=batch, shard=shard_spec,
                                   on_doc=lambda d: bar.update(task, advance=1, doc=d))
-    except ReadoutError as e:
-        fail(str(e))
     if summary.resumed == -1:
         typer.echo(f"{out} is already complete for these inputs and this model; --overwrite to redo it")
         return
@@ -152,20 +157,16 @@ def extract(
 
 
 def _extract_ray(inputs, out, model, side, meeting, workers, address, fmt, batch, int8) -> None:
-    from .errors import ReadoutError
-
     try:
         import ray  # noqa: F401
     except ImportError:
         fail("--engine ray needs Ray: pip install 'readout[ray]'")
     from .ray_engine import extract_ray
 
-    try:
+    with errors_as_lines():
         from .tagger import require_model
         model_dir = require_model(_model_dir(model))  # fail here, once, rather than in every actor
         s = extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch, int8)
-    except ReadoutError as e:
-        fail(str(e))
     typer.echo(f"wrote {s.claims} claims from {s.documents} documents to {out} (Ray, {workers} worker(s))")
     if s.failures:
         from .pipeline import RunFiles
@@ -185,11 +186,10 @@ def eval_(
 ):
     """Meeting-grouped cross-validation of the tagger and the rule baseline on the real labelled articles."""
     from .config import load_tagger_config
-    from .errors import ReadoutError
     from .evaluate import cross_validate, print_report
     from .evaluate import rescore
 
-    try:
+    with errors_as_lines():
         cfg = load_tagger_config(config, set_)
         if rescore_file is not None:
             if not rescore_file.exists():
@@ -209,8 +209,6 @@ def eval_(
             return
         result, path = cross_validate(cfg, out, model_dir=model if model else _model_dir(None), ablation=ablation,
                                       folds_file=folds)
-    except ReadoutError as e:
-        fail(str(e))
     print_report(result)
     typer.echo(f"wrote {path}")
 
@@ -242,9 +240,7 @@ def compare(
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder")] = None,
 ):
     """Align the claims of two accounts and report what both, or only one, reported."""
-    from .errors import ReadoutError
-
-    try:
+    with errors_as_lines():
         from .compare import Embedder
         from .framing import compare_pair, headline, write_outputs
 
@@ -273,8 +269,6 @@ def compare(
             fail("both accounts must be readable documents")
         report = compare_pair(docs[0], docs[1], Embedder(), name)
         write_outputs({"json": json_, "html": html, "md": md}, None, [report], [(docs[0], docs[1])])
-    except ReadoutError as e:
-        fail(str(e))
     if not (json_ or html or md):
         _print_comparison(report)
     else:
@@ -317,12 +311,10 @@ def report(
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder")] = None,
 ):
     """Framing reports for every meeting with accounts from both sides."""
-    from .errors import ReadoutError
-
     for p in inputs:
         if not p.exists():
             fail(f"{p}: no such file or folder")
-    try:
+    with errors_as_lines():
         from .compare import Embedder
         from .framing import meeting_reports
 
@@ -331,8 +323,6 @@ def report(
         docs, name = _claimed_documents(inputs, model)
         docs = assign(docs, find_meetings(docs))       # articles with no meeting value are grouped
         rows = meeting_reports(docs, out, Embedder(), name)
-    except ReadoutError as e:
-        fail(str(e))
     for r in rows:
         typer.echo(f"{r['meeting']}: {r['comparisons']} comparison(s), {r['aligned']} aligned, "
                    f"{r['only_a']} only VN, {r['only_b']} only CN{' - ' + r['note'] if r['note'] else ''}")
@@ -351,8 +341,6 @@ def text(
     import json
 
     from .articles import Failure, iter_documents
-    from .errors import ReadoutError
-
     if (id_ is None) == (out is None):
         fail("give --id DOC to print one text, or --out FILE to write them all")
     from .outputs import atomic
@@ -364,7 +352,7 @@ def text(
             else:
                 yield item
 
-    try:
+    with errors_as_lines():
         if id_ is not None:
             doc = next((d for d in readable() if d.id == id_), None)
             if doc is None:
@@ -378,8 +366,6 @@ def text(
                                      "source": d.meta.get("path"), "characters": len(d.text),
                                      "utf16_units": len(d.text.encode("utf-16-le")) // 2}, ensure_ascii=False) + "\n")
                 written += 1
-    except ReadoutError as e:
-        fail(str(e))
     typer.echo(f"wrote {written} texts to {out}")
 
 
@@ -393,13 +379,12 @@ def meetings(
     import json
 
     from .articles import Failure, iter_documents
-    from .errors import ReadoutError
     from .meetings import find_meetings
 
     for p in inputs:
         if not p.exists():
             fail(f"{p}: no such file or folder")
-    try:
+    with errors_as_lines():
         docs = []
         for item in iter_documents(inputs):
             if isinstance(item, Failure):
@@ -407,8 +392,6 @@ def meetings(
             else:
                 docs.append(item)
         found = find_meetings(docs, window_days=window_days)
-    except ReadoutError as e:
-        fail(str(e))
     from .outputs import write_text_atomic
 
     write_text_atomic(out, "".join(json.dumps(m.record(), ensure_ascii=False) + "\n" for m in found))
@@ -425,10 +408,9 @@ def schema(
     """Print the JSON Schema of a record readout writes, or check a file against it."""
     import json
 
-    from .errors import ReadoutError
     from .schema import load_schema, schema_errors
 
-    try:
+    with errors_as_lines():
         doc = load_schema(name)
         if validate is None:
             typer.echo(json.dumps(doc, indent=2))
@@ -436,8 +418,6 @@ def schema(
         from .exports import read_claims
 
         rows = read_claims(validate)
-    except ReadoutError as e:
-        fail(str(e))
     errors = schema_errors(rows, name)
     for line in errors:
         typer.echo(f"{validate}: {line}", err=True)
@@ -452,13 +432,10 @@ def merge(
     out: Annotated[Path, typer.Option(help="merged claims file (.jsonl, .csv or .parquet)")] = Path("claims.jsonl"),
 ):
     """Join shard outputs, checking that no shard or document is missing or doubled."""
-    from .errors import ReadoutError
     from .pipeline import merge as run_merge
 
-    try:
+    with errors_as_lines():
         s = run_merge(shards, out)
-    except ReadoutError as e:
-        fail(str(e))
     typer.echo(f"merged {s['shards']} shards: {s['documents']} documents, {s['claims']} claims into {out}")
 
 
@@ -489,14 +466,11 @@ def annotations_export(
     corpus: Annotated[Path, typer.Option(help="folder with the documents' text")] = Path("../shared/seeds"),
 ):
     """Export standoff annotations (with the documents' text) for Label Studio or brat."""
-    from .errors import ReadoutError
     from .interchange import export
     from .standoff import load_gold
 
-    try:
+    with errors_as_lines():
         written = export(load_gold(gold, corpus), format_, out)
-    except ReadoutError as e:
-        fail(str(e))
     typer.echo(f"wrote {len(written)} file(s) to {out}")
 
 
@@ -507,26 +481,20 @@ def annotations_import(
     annotator: Annotated[Optional[str], typer.Option(help="name recorded as the annotator")] = None,
 ):
     """Import Label Studio or brat annotations as validated standoff files."""
-    from .errors import ReadoutError
     from .interchange import import_annotations
 
     if not source.exists():
         fail(f"{source}: no such file or folder")
-    try:
+    with errors_as_lines():
         docs = import_annotations(source, out, annotator)
-    except ReadoutError as e:
-        fail(str(e))
     typer.echo(f"imported {sum(len(d.claims) for d in docs)} claims on {len(docs)} document(s) into {out}")
 
 
 def _export(claims: Path, out: Path, write) -> str:
-    from .errors import ReadoutError
     from .exports import read_claims
 
-    try:
+    with errors_as_lines():
         return write(read_claims(claims), out)
-    except ReadoutError as e:
-        fail(str(e))
 
 
 @export_app.command("dna")
