@@ -76,6 +76,30 @@ def main() -> None:
     out.write_text(json.dumps({"systems": systems, "annotator_agreement": agreement,
                                "predictions": str(args.cv) if preds else None}, indent=2) + "\n")
     print(f"wrote {out}")
+    write_encoder_metrics(next(iter(systems.values())), tuned)
+
+
+def write_encoder_metrics(shipped: dict, embedder) -> None:
+    """The shipped rule's figures on real pairs into the encoder folder's metrics.json, and its
+    card re-rendered (as `readout eval` does for the tagger's folder)."""
+    from extractor.artifacts import render_encoder_card, write_json
+    from extractor.compare import resolve_encoder
+
+    folder, _ = resolve_encoder()
+    if not (folder / "readout_training.json").exists():
+        return
+    c = shipped["cross_side"]
+    summary = {"alignment_f1_gold": c["on_gold"]["f1"], "alignment_f1_gold_ci": c["on_gold"]["f1_ci"],
+               "alignment_precision_gold": c["on_gold"]["precision"], "alignment_recall_gold": c["on_gold"]["recall"]}
+    if "end_to_end" in c:
+        summary |= {"alignment_f1_end_to_end": c["end_to_end"]["f1"], "alignment_f1_end_to_end_ci": c["end_to_end"]["f1_ci"],
+                    "coverage_accuracy": c.get("coverage_accuracy")}
+    write_json(folder / "metrics.json", {
+        "summary": summary, "command": "python eval/alignment_real.py", "encoder": embedder.name,
+        "protocol": (f"the shipped rule on {c['pairs']} real cross-side document pairs of {c['meetings']} meetings "
+                     f"({c['gold_alignments']} gold alignments), held out by meeting fold; 95% bootstrap intervals over meetings")})
+    render_encoder_card(folder)
+    print(f"wrote {folder / 'metrics.json'} and its card")
 
 
 if __name__ == "__main__":

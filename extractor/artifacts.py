@@ -57,14 +57,12 @@ def render_card(out: Path) -> str:
         f"- gold documents: {data['gold']['documents']} ({data['gold']['claims']} claims), hash `{data['gold']['hash']}`",
         f"- authored texts (project's own words): {data['authored']['documents']} ({data['authored']['claims']} claims), hash `{data['authored']['hash']}`",
         f"- windows: {data['windows']}; label counts: {json.dumps(data['label_counts'])}",
-        "", "## Hyperparameters", "", "| key | value |", "|---|---|",
-        *[f"| {k} | {v} |" for k, v in cfg.items()],
+        "", "## Hyperparameters", "", *kv_table(cfg, "key"),
         "", "## Evaluation",
     ]
     if metrics:
         s = metrics.get("summary", {})
-        lines += [f"{metrics.get('protocol', 'cross-validation on the gold set')} (`{metrics.get('command', 'readout eval')}`):", "",
-                  "| metric | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in s.items()]]
+        lines += metrics_section(metrics, "cross-validation on the gold set", "readout eval")
         if len(metrics.get("ablation", {})) > 1:
             source = f" (`{metrics['ablation_run']}`)" if metrics.get("ablation_run") else ""
             lines += ["", f"Training mix, scored on the same held-out folds{source} (overlap F1 label+holder, sentence-level F1",
@@ -88,6 +86,48 @@ def render_card(out: Path) -> str:
         f"- trained {run['trained_at']} in {run['train_seconds']} s",
         f"- versions: {json.dumps(run['versions'])}",
     ]
+    return write_card(out, lines)
+
+
+def kv_table(d: dict, key: str = "key") -> list[str]:
+    return [f"| {key} | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in d.items()]]
+
+
+def metrics_section(metrics: dict, protocol: str, command: str) -> list[str]:
+    """The evaluation a model folder's metrics.json records, as the card shows it."""
+    return [f"{metrics.get('protocol', protocol)} (`{metrics.get('command', command)}`):", "",
+            *kv_table(metrics.get("summary", {}), "metric")]
+
+
+def write_card(out: Path, lines: list[str]) -> str:
+    from .outputs import write_text_atomic
+
     text = "\n".join(lines) + "\n"
-    (out / "README.md").write_text(text, encoding="utf-8")
+    write_text_atomic(out / "README.md", text)
     return text
+
+
+def render_encoder_card(out: Path) -> str:
+    """README.md of the comparator's encoder folder, from readout_training.json, the resolved
+    comparator config it was trained for (comparator_config.json) and metrics.json (written by
+    eval/alignment_real.py), as the tagger's card is rendered from its files."""
+    meta = json.loads((out / "readout_training.json").read_text())
+    settings = json.loads((out / "comparator_config.json").read_text()) if (out / "comparator_config.json").exists() else {}
+    metrics = json.loads((out / "metrics.json").read_text()) if (out / "metrics.json").exists() else None
+    cfg = meta["training"]
+    lines = [
+        f"# {out.name}: readout comparator encoder", "",
+        f"`{meta['base_encoder']}` (all-MiniLM-L6-v2) fine-tuned with a multiple-negatives ranking loss on",
+        f"{meta['triples']} claim triples written in the project's own words (`{cfg['pairs']}`, hash `{meta['data_hash']}`):",
+        "the same point worded as Vietnamese and as Chinese state media word it, plus a hard negative.",
+        "No real article text is in its training data.", "",
+        "## Training", "", *kv_table(cfg), "",
+        f"Trained in {meta['train_seconds']} s ({meta['steps']} steps).", "",
+        "## Comparator settings it ships with (`comparator_config.json`)", "",
+        *kv_table({k: v for k, v in settings.items() if k not in ("training", "intensifiers", "hedges")}), "",
+        "## Evaluation", "",
+        *(metrics_section(metrics, "the comparator on real pairs", "python eval/alignment_real.py") if metrics
+          else ["Not evaluated yet: run `python eval/alignment_real.py`."]),
+        "", "## Provenance", f"- versions: {json.dumps(meta.get('versions', {}))}",
+    ]
+    return write_card(out, lines)

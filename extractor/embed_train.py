@@ -82,7 +82,7 @@ def train_encoder(settings: dict, output_dir: Path | None = None,
 
     from sentence_transformers import SentenceTransformer
 
-    from .artifacts import versions, write_json
+    from .artifacts import render_encoder_card, versions, write_json
     from .encoder import encoder_path, quiet_transformers
 
     quiet_transformers()
@@ -98,13 +98,6 @@ def train_encoder(settings: dict, output_dir: Path | None = None,
     meta = {"base_encoder": settings["base_encoder"], "training": cfg, "triples": len(triples), "data_hash": data_hash,
             "steps": steps, "train_seconds": round(time.perf_counter() - t0, 1), "versions": versions()}
     write_json(out / "readout_training.json", meta)
-    (out / "README.md").write_text("\n".join([
-        f"# {out.name}: readout comparator encoder", "",
-        f"`{settings['base_encoder']}` (all-MiniLM-L6-v2) fine-tuned with a multiple-negatives ranking loss on",
-        f"{len(triples)} claim triples written in the project's own words (`{cfg['pairs']}`, hash `{data_hash}`):",
-        "the same point worded as Vietnamese and as Chinese state media word it, plus a hard negative.",
-        "No seed article text is in the training data; the seed alignments are its test set.", "",
-        "| key | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in cfg.items()], "",
-        f"Trained in {meta['train_seconds']} s ({steps} steps). Evaluation: `python eval/alignment.py`.", "",
-    ]), encoding="utf-8")
+    write_json(out / "comparator_config.json", settings)   # the resolved settings these weights were trained for
+    render_encoder_card(out)
     return out
