@@ -441,15 +441,11 @@ def merge(
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def bench(ctx: typer.Context):
-    """Speed benchmark (eval/bench.py): extraction vs the naive pipeline and the bare forward pass."""
-    import subprocess
+    """Speed benchmark (extractor/bench.py; --help for its options): extraction vs the naive
+    pipeline and the bare forward pass, on the real articles."""
+    from .bench import main as run_bench
 
-    from .config import repo_path
-
-    script = repo_path("eval/bench.py")
-    if not script.exists():
-        fail(f"{script}: not found; the benchmark runs from a checkout of the repository")
-    raise typer.Exit(subprocess.run([sys.executable, str(script), *ctx.args]).returncode)
+    run_bench(list(ctx.args))
 
 
 annotations_app = typer.Typer(no_args_is_help=True, help="Move the hand-labelled set to and from annotation tools.")
