@@ -9,17 +9,15 @@ each source side, and writes annotations/AGREEMENT.md and eval/results/agreement
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import krippendorff
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor import scoring  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.standoff import load_gold  # noqa: E402
+from extractor import scoring
+from extractor.config import load_tagger_config
+from extractor.standoff import load_gold
 
 
 def agreement(pass_a: Path, pass_b: Path, corpus: list[Path], keep=lambda doc: True) -> dict:

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.config import load_tagger_config  # noqa: E402
+from extractor.config import load_tagger_config
 
-from extractor.alignment_eval import alignment_scores, load_alignments  # noqa: E402
-from extractor.compare import Embedder, compare_settings  # noqa: E402
-from extractor.standoff import load_authored, load_gold  # noqa: E402
+from extractor.alignment_eval import alignment_scores, load_alignments
+from extractor.compare import Embedder, compare_settings
+from extractor.standoff import load_authored, load_gold
 
 THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(21)]  # 0.30 .. 0.80
 MARGINS = [0.05, 0.10, 0.15, 0.20, None]  # None: one-to-one only

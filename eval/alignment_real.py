@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.alignment_eval import LexicalEmbedder, grouped_alignment, real_pairs  # noqa: E402
-from extractor.compare import Embedder, compare_settings  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.evaluate import stored_predictions  # noqa: E402
-from extractor.folds import FOLDS_FILE, load_folds  # noqa: E402
-from extractor.standoff import load_authored, load_gold  # noqa: E402
+from extractor.alignment_eval import LexicalEmbedder, grouped_alignment, real_pairs
+from extractor.compare import Embedder, compare_settings
+from extractor.config import load_tagger_config
+from extractor.evaluate import stored_predictions
+from extractor.folds import FOLDS_FILE, load_folds
+from extractor.standoff import load_authored, load_gold
 
 
 def line(name: str, r: dict) -> str:

@@ -11,19 +11,17 @@ real pairs: those go into `calibration` in configs/compare.yaml.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.alignment_eval import predicted_pairs, real_pairs  # noqa: E402
-from extractor.compare import Embedder, compare_settings, confidence, document_similarity  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.folds import FOLDS_FILE, load_folds  # noqa: E402
-from extractor.standoff import load_gold  # noqa: E402
+from extractor.alignment_eval import predicted_pairs, real_pairs
+from extractor.compare import Embedder, compare_settings, confidence, document_similarity
+from extractor.config import load_tagger_config
+from extractor.folds import FOLDS_FILE, load_folds
+from extractor.standoff import load_gold
 
 
 def fit_calibration(similarity: np.ndarray, correct: np.ndarray) -> dict:

@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor import scoring  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.evaluate import stored_predictions  # noqa: E402
-from extractor.standoff import load_gold  # noqa: E402
+from extractor import scoring
+from extractor.config import load_tagger_config
+from extractor.evaluate import stored_predictions
+from extractor.standoff import load_gold
 
 
 def main(a: Path, b: Path) -> None:

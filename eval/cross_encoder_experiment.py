@@ -22,15 +22,14 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from extractor.alignment_eval import real_pairs  # noqa: E402
-from extractor.compare import Embedder, align, compare_settings, document_similarity  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.folds import FOLDS_FILE, load_folds  # noqa: E402
-from extractor.scoring import Counts, bootstrap_interval, paired_difference  # noqa: E402
-from extractor.standoff import load_gold  # noqa: E402
+from extractor.alignment_eval import real_pairs
+from extractor.compare import Embedder, align, compare_settings, document_similarity
+from extractor.config import load_tagger_config
+from extractor.folds import FOLDS_FILE, load_folds
+from extractor.scoring import Counts, bootstrap_interval, paired_difference
+from extractor.standoff import load_gold
 
 
 def candidates(docs, pairs, emb, settings, hard: int = 3):

@@ -12,20 +12,18 @@ the shipped encoder on the same folds.
 """
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.alignment_eval import grouped_alignment, real_pairs  # noqa: E402
-from extractor.compare import Embedder, compare_settings, document_similarity  # noqa: E402
-from extractor.config import load_tagger_config, repo_path  # noqa: E402
-from extractor.embed_train import Triple, fit_encoder, load_pairs  # noqa: E402
-from extractor.encoder import encoder_path  # noqa: E402
-from extractor.folds import FOLDS_FILE, load_folds  # noqa: E402
-from extractor.standoff import load_gold  # noqa: E402
+from extractor.alignment_eval import grouped_alignment, real_pairs
+from extractor.compare import Embedder, compare_settings, document_similarity
+from extractor.config import load_tagger_config, repo_path
+from extractor.embed_train import Triple, fit_encoder, load_pairs
+from extractor.encoder import encoder_path
+from extractor.folds import FOLDS_FILE, load_folds
+from extractor.standoff import load_gold
 
 
 def real_triples(pairs: dict, gold: dict, emb) -> list[Triple]:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.folds import FOLDS_FILE, make_folds, write_folds  # noqa: E402
+from extractor.config import load_tagger_config
+from extractor.folds import FOLDS_FILE, make_folds, write_folds
 
 
 def articles() -> list[tuple[str, str, str]]:

@@ -17,14 +17,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.compare import Embedder  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.folds import FOLDS_FILE, load_folds  # noqa: E402
-from extractor.positions import link_text, position_ids  # noqa: E402
-from extractor.scoring import Counts, bootstrap_interval, paired_difference  # noqa: E402
-from extractor.standoff import load_authored, load_gold  # noqa: E402
+from extractor.compare import Embedder
+from extractor.config import load_tagger_config
+from extractor.folds import FOLDS_FILE, load_folds
+from extractor.positions import link_text, position_ids
+from extractor.scoring import Counts, bootstrap_interval, paired_difference
+from extractor.standoff import load_authored, load_gold
 
 
 THRESHOLDS = (0.5, 0.7, 0.85)

@@ -9,15 +9,13 @@ eval/results/meetings.json.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.articles import load_documents  # noqa: E402
-from extractor.config import load_tagger_config  # noqa: E402
-from extractor.meetings import find_meetings, pairwise_scores  # noqa: E402
+from extractor.articles import load_documents
+from extractor.config import load_tagger_config
+from extractor.meetings import find_meetings, pairwise_scores
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ Prints P/R/F1 with a 95% bootstrap interval over meetings for several feature se
 thresholds (None: chosen on the training folds) and second-match margins (eval/README.md).
 """
 import sys, numpy as np
-sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]))
 from extractor.config import load_tagger_config, ROOT
 from extractor.standoff import load_gold, load_authored
 from extractor.alignment_eval import real_pairs, LexicalEmbedder, load_alignments

@@ -8,17 +8,15 @@ case is then settled in annotations/REVIEW.md.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.config import load_tagger_config  # noqa: E402
+from extractor.config import load_tagger_config
 
-from extractor.baseline import CUE_PATTERN  # noqa: E402
-from extractor.holders import find_mentions  # noqa: E402
-from extractor.standoff import load_gold  # noqa: E402
+from extractor.baseline import CUE_PATTERN
+from extractor.holders import find_mentions
+from extractor.standoff import load_gold
 
 REPORTING = re.compile(r"\b(said|stressed|noted|affirmed|added|pointed out|held that|underlined|emphasi[sz]ed|expressed|agreed|pledged|consented)\b")
 

@@ -5,18 +5,16 @@ linker against the substring baseline), on the seed gold set and on the authored
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from extractor.config import load_tagger_config  # noqa: E402
+from extractor.config import load_tagger_config
 
-from extractor.evaluate import holder_scores, linker_scores  # noqa: E402
-from extractor.positions import link_substring, link_text  # noqa: E402
-from extractor.segment import segment  # noqa: E402
-from extractor.standoff import load_authored, load_gold  # noqa: E402
+from extractor.evaluate import holder_scores, linker_scores
+from extractor.positions import link_substring, link_text
+from extractor.segment import segment
+from extractor.standoff import load_authored, load_gold
 
 
 def main() -> None:
