@@ -1,6 +1,7 @@
-"""ClaimTagger: a token-classification model over BIO claim tags, applied to whole documents
-in overlapping token windows. Tokenisation, windowing and batching live here; the rules that
-turn scores into spans live in decode.py."""
+"""ClaimTagger: a token-classification model over BIO claim tags, applied sentence by
+sentence (a sentence longer than the model's input in overlapping windows). The sentences
+of a batch of documents are sorted by length and batched together. Tokenisation, windowing
+and batching live here; the rules that turn scores into spans live in decode.py."""
 from __future__ import annotations
 
 import hashlib
@@ -34,7 +35,7 @@ def window_inputs(tokenizer, encoded: Encoded, sentences: Sequence[Sentence], ma
                   stride: int) -> list[tuple[int, list[int]]]:
     """(start token, input ids with [CLS]/[SEP]) for each model input of a document: its
     sentences, long ones in strided windows. Short inputs batched by length waste neither
-    padding nor overlap (eval/bench.py measures the difference)."""
+    padding nor overlap (extractor/bench.py measures the difference)."""
     body = max_length - 2
     return [
         (s, [tokenizer.cls_token_id, *encoded.ids[s:e], tokenizer.sep_token_id])
