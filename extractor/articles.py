@@ -94,6 +94,22 @@ def strip_html(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
+def article_body(page: str, min_chars: int = 200) -> str | None:
+    """The article of a news page without its navigation, related links and footer
+    (trafilatura, a kept extractor), one paragraph per block; None when it finds no body
+    of some length, so that the caller can fall back to all visible text."""
+    try:
+        import trafilatura
+    except ImportError:      # an install without it still reads pages, less cleanly
+        return None
+    body = trafilatura.extract(page, include_comments=False, include_tables=False, include_images=False,
+                               include_links=False, favor_precision=True)
+    if not body or len(body) < min_chars:
+        return None
+    paragraphs = [" ".join(line.split()) for line in body.splitlines()]
+    return "\n\n".join(p for p in paragraphs if p) + "\n"
+
+
 def looks_like_html(text: str) -> bool:
     head = text[:2000].lower()
     return "<html" in head or "<!doctype html" in head or len(re.findall(r"</?(?:p|div|body|span|br)\b", head)) >= 3
@@ -135,8 +151,14 @@ def clean_text(text: str, where: str) -> tuple[str, list[str]]:
     warnings = []
     text = normalise(text)
     if looks_like_html(text):
-        text = strip_html(text)
-        warnings.append(f"{where}: HTML page; markup stripped, visible text kept")
+        body = article_body(text)
+        if body is not None:
+            text = body
+            warnings.append(f"{where}: HTML page; its article body extracted (trafilatura), menus, related links "
+                            "and footer dropped")
+        else:
+            text = strip_html(text)
+            warnings.append(f"{where}: HTML page with no article body found; markup stripped, all visible text kept")
     check_text(text, where)
     if len(text) > LONG_WARNING_CHARS:
         warnings.append(f"{where}: unusually long ({len(text):,} characters); processed whole, in windows")

@@ -328,3 +328,30 @@ def test_a_parquet_file_that_breaks_mid_way_is_one_failure(tmp_path, monkeypatch
     (failure,) = [i for i in items if isinstance(i, Failure)]
     assert failure.message == (f"{tmp_path / 'c.parquet'}: cannot read on from row 2; the rest of the file is not read "
                                "(OSError: Corrupt snappy compressed data.)")
+
+
+NEWS_PAGE = """<!DOCTYPE html><html><head><title>Leaders meet in the capital | Example News</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li><li><a href="/world">World</a></li></ul></nav>
+<article><h1>Leaders meet in the capital</h1>
+<p>The two leaders held talks in the capital on Tuesday. The premier said his country is ready to expand trade
+and open more border gates for farm produce.</p>
+<p>The visiting minister urged both sides to keep the sea calm and to settle differences through dialogue. He added
+that the two countries would hold a new round of border talks next month.</p>
+<p>Both sides agreed to set up a working group on rail links and to meet again before the end of the year.</p>
+</article>
+<aside><h2>Related news</h2><ul><li><a href="/a">Premier pledges to open markets to all partners</a></li>
+<li><a href="/b">Minister calls for calm in the region</a></li></ul></aside>
+<footer><p>Copyright 2030 Example News. All rights reserved. Contact us. Privacy policy.</p></footer>
+</body></html>"""
+
+
+def test_a_news_page_gives_its_article_body_without_menus_related_links_or_footer(tmp_path):
+    (tmp_path / "page.html.txt").write_text(NEWS_PAGE)
+    (doc,), failures = run(tmp_path)
+    assert not failures and "article body extracted" in doc.meta["warnings"][0]
+    assert "ready to expand trade and open more border gates" in doc.text
+    assert "agreed to set up a working group on rail links" in doc.text
+    for furniture in ("Politics", "Related news", "Premier pledges to open markets", "Copyright", "Privacy policy"):
+        assert furniture not in doc.text
+    assert doc.text.count("Leaders meet in the capital") <= 1          # not doubled through <title>
+    assert doc.text.startswith("Leaders meet in the capital\n\n")       # the headline stays a paragraph of its own
