@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -145,24 +147,39 @@ def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparison
         write_text_atomic(paths["html"], render_html(meeting, comparisons, docs, notes))
 
 
-def meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None = None) -> list[dict]:
+NO_MEETING = "(no meeting)"
+VIEW_FIELDS = ("doc_id", "side", "meeting", "outlet", "date", "holder", "label", "positions")
+
+
+def meeting_of(doc: Document) -> str:
+    return doc.meta.get("meeting") or NO_MEETING
+
+
+def meeting_reports(docs: Iterable[Document], out_dir: Path, embedder, model: str | None = None,
+                    sizes: dict[str, int] | None = None) -> list[dict]:
     """reports/<meeting>/report.{html,md,json} for every meeting, and reports/index.html.
     Each Vietnamese-source account is compared with each Chinese-source one; a meeting with
-    one side only gets a report that says so. `out_dir` must be new, empty or a folder
-    readout wrote: everything is written to a staging folder first, then moved in,
-    replacing only what readout wrote there before (extractor/outputs.py)."""
+    one side only gets a report that says so. `docs` (claimed documents) may stream: with
+    `sizes` (articles per meeting), each meeting's report is written as soon as its last
+    article arrives and its documents are let go, so memory follows the meetings still open,
+    not the corpus. `out_dir` must be new, empty or a folder readout wrote: everything is
+    written to a staging folder first, then moved in, replacing only what readout wrote
+    there before (extractor/outputs.py)."""
     import shutil
     import tempfile
 
     from .outputs import check_output_folder, publish
 
+    if sizes is None:
+        docs = list(docs)
+        sizes = Counter(meeting_of(d) for d in docs)
     out_dir = Path(out_dir).resolve()
     check_output_folder(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
     os.chmod(staging, 0o777 & ~_umask())     # mkdtemp makes it 0700; reports are ordinary files
     try:
-        rows = _write_meeting_reports(docs, staging, embedder, model)
+        rows = _write_meeting_reports(docs, sizes, staging, embedder, model)
         publish(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -176,41 +193,52 @@ def _umask() -> int:
     return mask
 
 
-def _write_meeting_reports(docs: list[Document], out_dir: Path, embedder, model: str | None) -> list[dict]:
-    from .outputs import inside, safe_component
-
-    used = {"index.html"}
-    meetings: dict[str, list[Document]] = {}
-    for d in docs:
-        meetings.setdefault(d.meta.get("meeting") or "(no meeting)", []).append(d)
-    rows = []
-    for meeting, group in sorted(meetings.items()):
-        vn = [d for d in group if d.meta.get("side") == "vn"]
-        cn = [d for d in group if d.meta.get("side") == "cn"]
-        pairs = [(a, b) for a in vn for b in cn]
-        notes = []
-        if any(d.meta.get("meeting_found") for d in group):
-            notes.append(f"The corpus names no meeting for these articles; readout grouped them by date, the officials "
-                         f"their leads name and the kind of contact (confidence {min(d.meta.get('meeting_confidence', 1.0) for d in group):.2f}; "
-                         "`readout meetings`).")
-        if not pairs:
-            sides = sorted({d.meta.get("side") or "unknown" for d in group})
-            notes.append(f"Only {' and '.join(sides)}-side accounts of this meeting are in the corpus "
-                         f"({', '.join(d.id for d in group)}): nothing to compare.")
-        comparisons = [compare_pair(a, b, embedder, model) for a, b in pairs]
-        slug = safe_component(meeting, used)
-        folder = out_dir / slug
-        assert inside(folder, out_dir)
-        write_outputs({"json": folder / "report.json", "md": folder / "report.md", "html": folder / "report.html"},
-                      meeting, comparisons, pairs, notes)
-        figures = [headline(c) for c in comparisons]
-        rows.append({"meeting": meeting, "href": f"{slug}/report.html", "vn": len(vn), "cn": len(cn),
-                     "comparisons": len(comparisons), "note": notes[0] if notes else "",
-                     **{k: sum(f[k] for f in figures) for k in ("aligned", "only_a", "only_b", "positions_both",
-                                                                 "positions_only_a", "positions_only_b")}})
+def _write_meeting_reports(docs: Iterable[Document], sizes: dict[str, int], out_dir: Path, embedder,
+                           model: str | None) -> list[dict]:
     from .corpus_view import corpus_view
 
-    claims = [claim_record(d, c) for d in docs for c in d.claims]
-    view = corpus_view(claims, {r["meeting"]: r["href"] for r in rows})
+    used = {"index.html"}
+    open_meetings: dict[str, list[Document]] = {}
+    rows, view_claims = [], []
+    for d in docs:
+        meeting = meeting_of(d)
+        group = open_meetings.setdefault(meeting, [])
+        group.append(d)
+        view_claims += [{k: r[k] for k in VIEW_FIELDS} for r in (claim_record(d, c) for c in d.claims)]
+        if len(group) >= sizes.get(meeting, 0):
+            rows.append(_write_meeting(meeting, open_meetings.pop(meeting), out_dir, embedder, model, used))
+    for meeting, group in sorted(open_meetings.items()):    # fewer articles came than counted
+        rows.append(_write_meeting(meeting, group, out_dir, embedder, model, used))
+    rows.sort(key=lambda r: r["meeting"])
+    view = corpus_view(view_claims, {r["meeting"]: r["href"] for r in rows})
     write_text_atomic(out_dir / "index.html", render_index(rows, view))
     return rows
+
+
+def _write_meeting(meeting: str, group: list[Document], out_dir: Path, embedder, model: str | None,
+                   used: set[str]) -> dict:
+    from .outputs import inside, safe_component
+
+    vn = [d for d in group if d.meta.get("side") == "vn"]
+    cn = [d for d in group if d.meta.get("side") == "cn"]
+    pairs = [(a, b) for a in vn for b in cn]
+    notes = []
+    if any(d.meta.get("meeting_found") for d in group):
+        notes.append(f"The corpus names no meeting for these articles; readout grouped them by date, the officials "
+                     f"their leads name and the kind of contact (confidence {min(d.meta.get('meeting_confidence', 1.0) for d in group):.2f}; "
+                     "`readout meetings`).")
+    if not pairs:
+        sides = sorted({d.meta.get("side") or "unknown" for d in group})
+        notes.append(f"Only {' and '.join(sides)}-side accounts of this meeting are in the corpus "
+                     f"({', '.join(d.id for d in group)}): nothing to compare.")
+    comparisons = [compare_pair(a, b, embedder, model) for a, b in pairs]
+    slug = safe_component(meeting, used)
+    folder = out_dir / slug
+    assert inside(folder, out_dir)
+    write_outputs({"json": folder / "report.json", "md": folder / "report.md", "html": folder / "report.html"},
+                  meeting, comparisons, pairs, notes)
+    figures = [headline(c) for c in comparisons]
+    return {"meeting": meeting, "href": f"{slug}/report.html", "vn": len(vn), "cn": len(cn),
+            "comparisons": len(comparisons), "note": notes[0] if notes else "",
+            **{k: sum(f[k] for f in figures) for k in ("aligned", "only_a", "only_b", "positions_both",
+                                                        "positions_only_a", "positions_only_b")}}
