@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from .compare import Embedder, align_documents, compare_settings, coverage
+from .compare import Embedder, align_documents, compare_settings
+from .framing_analysis import coverage
 from .errors import AnnotationError
 from .jsonl import read_jsonl
 from .positions import position_ids

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .compare import Alignment, balance, compare_settings, confidence, coverage, differences
+from .compare import Alignment, compare_settings, confidence
+from .framing_analysis import balance, coverage, differences
 from .positions import catalogue
 from .outputs import write_text_atomic
 from .types import Document, claim_record

@@ -1,8 +1,8 @@
 import pytest
 import numpy as np
 
-from extractor.compare import (align, balance, claim_similarity, clauses, coverage, differences, document_similarity,
-                               position_agreement)
+from extractor.compare import align, claim_similarity, clauses, document_similarity, position_agreement
+from extractor.framing_analysis import balance, coverage, differences
 from extractor.segment import segment
 from extractor.types import Claim, Document, PositionLink, Span
 
