@@ -108,6 +108,26 @@ def matmul_gflops(n: int = 2048, reps: int = 10) -> float:
     return 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9
 
 
+def int8_matmul_gops(n: int = 2048, reps: int = 10) -> float:
+    """The machine's int8 rate as the fast path uses it: a dynamically quantised Linear
+    (fbgemm int8 kernels, activations quantised on the fly), n x n by n x n."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linear(n, n, bias=False)),
+                                                       {torch.nn.Linear}, dtype=torch.qint8)
+    x = torch.randn(n, n)
+    with torch.inference_mode():
+        layer(x)
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            layer(x)
+    return 2 * n ** 3 * reps / (time.perf_counter() - t0) / 1e9
+
+
 def forward_flops_per_token(model, seq: int) -> float:
     """Multiply-adds of one token through the encoder: its Linear layers plus attention."""
     cfg = model.config
@@ -232,6 +252,9 @@ def main(argv: list[str] | None = None) -> None:
     ex_int8 = run_child(small, args.model, int8=True)
     fwd_s = bare_forward(tagger, windows)
     gflops = matmul_gflops()
+    fwd8_s = bare_forward(tagger.quantized(), windows)
+    gops8 = int8_matmul_gops()
+    ex_int8_large = run_child(large, args.model, int8=True)
     naive_s, lost = naive_pipeline(args.model, texts, stride=tagger.stride)
     cmp = comparator(args.corpus[0], args.model)
     report = report_whole_corpus(args.corpus, args.model)
@@ -253,6 +276,11 @@ def main(argv: list[str] | None = None) -> None:
         # int8 minus fp32 on the same folds, as a drop (positive = int8 is worse)
         "fast_path_f1_drop": round(-cv["int8_overlap_f1_label_holder_difference"], 4) if cv else None,
         "fast_path_ratio_vs_naive": round(naive_s / ex_int8["extract_s"], 3),
+        "fast_path_ratio_vs_forward": round(fwd8_s / ex_int8["extract_s"], 3),
+        "fast_path_forward_fraction_of_int8_matmul": round(
+            forward_flops_per_token(tagger.model, tagger.max_length) * n_tokens / fwd8_s / 1e9 / gops8, 3),
+        "fast_path_peak_rss_mb_small": round(ex_int8["peak_rss_mb"], 1),
+        "fast_path_peak_rss_mb_large": round(ex_int8_large["peak_rss_mb"], 1),
         "report_whole_corpus_s": report["seconds"],
     }
     result = {
@@ -261,7 +289,8 @@ def main(argv: list[str] | None = None) -> None:
         "machine": {"cpus": os.cpu_count(), "torch": torch.__version__, "threads": torch.get_num_threads()},
         "model": tagger.name,
         "corpus": {"source": [str(p) for p in args.corpus], "documents": args.docs, "tokens": n_tokens, "model_inputs": len(windows), "words": n_words},
-        "extract_small": ex_small, "extract_large": ex_large, "extract_int8": ex_int8,
+        "extract_small": ex_small, "extract_large": ex_large, "extract_int8": ex_int8, "extract_int8_large": ex_int8_large,
+        "forward_int8": {"seconds": fwd8_s, "int8_matmul_gops": gops8},
         "articles_per_s_large": round(ex_large["documents"] / ex_large["extract_s"], 3),
         "forward": {"seconds": fwd_s, "tokens_per_s": n_tokens / fwd_s, "gflops": fwd_rate, "matmul_gflops": gflops},
         "naive": {"seconds": naive_s, "articles_per_s": len(texts) / naive_s, "stride": tagger.stride,
@@ -289,6 +318,10 @@ def main(argv: list[str] | None = None) -> None:
     for r in rows:
         print(f"{r[0]:30s} {r[1]:>10s} {r[2]:>10s} {r[3]:>12s}")
     print(f"matmul {gflops:.0f} GFLOP/s; forward pass {fwd_rate:.0f} GFLOP/s ({summary['forward_fraction_of_matmul']:.0%})")
+    print(f"int8: quantised matmul {gops8:.0f} GOP/s; int8 forward pass {len(texts) / fwd8_s:.2f} articles/s, "
+          f"{summary['fast_path_forward_fraction_of_int8_matmul']:.0%} of the int8 rate; int8 extraction at "
+          f"{summary['fast_path_ratio_vs_forward']:.2f} of its forward pass; peak RSS {ex_int8['peak_rss_mb']:.0f} MB "
+          f"({args.docs} docs), {ex_int8_large['peak_rss_mb']:.0f} MB ({4 * args.docs} docs)")
     print(f"without a stride the pipeline leaves {lost:.0%} of the text untagged")
     print(f"comparator: {cmp['texts_per_s']:.0f} texts/s embedded; compare {cmp['compare_meeting']}: "
           f"cold {cmp['compare_cold_s']:.2f} s, warm {cmp['compare_warm_s']:.3f} s")
