@@ -34,7 +34,10 @@ def main() -> None:
         if len(real) > 1 or any(sum(truth[x] == t for x in truth) != len(m.articles) for t in real):
             print(f"  {m.id} (confidence {m.confidence:.2f}): {', '.join(real)}")
     out = ROOT / "eval/results/meetings.json"
-    out.write_text(json.dumps({"scores": scores, "found": [m.record() for m in meetings]}, indent=2) + "\n")
+    # ids, sides and dates only: the manifests' outlet descriptions stay in ../shared
+    found_rows = [m.record() | {"articles": [{k: a[k] for k in ("doc_id", "side", "date")} for a in m.articles]}
+                  for m in meetings]
+    out.write_text(json.dumps({"scores": scores, "found": found_rows}, indent=2) + "\n")
     print(f"wrote {out}")
 
 
