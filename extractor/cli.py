@@ -106,9 +106,7 @@ def extract(
     model: Annotated[Optional[Path], typer.Option(help="trained tagger folder (default models/tagger)")] = None,
 ):
     """Extract claims from articles into a JSONL file."""
-    for p in inputs:
-        if not p.exists():
-            fail(f"{p}: no such file or folder")
+    _require(inputs)
     if engine not in ("local", "ray"):
         fail(f"--engine {engine!r}: expected local or ray")
     if engine == "ray":
@@ -217,19 +215,32 @@ def eval_(
     typer.echo(f"wrote {path}")
 
 
+def _require(inputs: list[Path]) -> None:
+    """Before any work: every input path is there."""
+    for p in inputs:
+        if not p.exists():
+            fail(f"{p}: no such file or folder")
+
+
+def _readable(inputs: list[Path], side=None, meeting=None, quiet: bool = False):
+    """The documents of the inputs; each one that cannot be read is one line on stderr
+    (`quiet`: already said by an earlier pass over the same inputs)."""
+    from .articles import Failure, iter_documents
+
+    for item in iter_documents(inputs, side=side, meeting=meeting):
+        if not isinstance(item, Failure):
+            yield item
+        elif not quiet:
+            typer.echo(f"error: {item.message}", err=True)
+
+
 def _claimed_documents(inputs: list[Path], model: Optional[Path], side=None, meeting=None, tagger=None, int8: bool = True):
     """Load and extract every input document (reads them all: a report needs whole meetings)."""
-    from .articles import Failure, iter_documents
     from .pipeline import annotate
     from .tagger import ClaimTagger
 
     tagger = tagger or ClaimTagger.load(_model_dir(model), quantize=int8)
-    docs = []
-    for item in iter_documents(inputs, side=side, meeting=meeting):
-        if isinstance(item, Failure):
-            typer.echo(f"error: {item.message}", err=True)
-        else:
-            docs.append(item)
+    docs = list(_readable(inputs, side, meeting))
     return annotate(docs, tagger) if docs else [], tagger.name
 
 
@@ -317,13 +328,10 @@ def report(
     int8: Annotated[bool, typer.Option("--int8/--fp32", help=PRECISION_HELP)] = True,
 ):
     """Framing reports for every meeting with accounts from both sides."""
-    for p in inputs:
-        if not p.exists():
-            fail(f"{p}: no such file or folder")
+    _require(inputs)
     with errors_as_lines():
         from collections import Counter
 
-        from .articles import Failure, iter_documents
         from .compare import Embedder
         from .framing import meeting_of, meeting_reports
         from .meetings import LEAD_CHARS, assign, find_meetings
@@ -332,20 +340,14 @@ def report(
 
         # pass 1 keeps only each article's lead and metadata: enough to group the articles
         # without a meeting value into meetings and to count each meeting's articles
-        leads = []
-        for item in iter_documents(inputs):
-            if isinstance(item, Failure):
-                typer.echo(f"error: {item.message}", err=True)
-            else:
-                leads.append(item.with_(text=item.text[:LEAD_CHARS], sentences=(), claims=()))
+        leads = [d.with_(text=d.text[:LEAD_CHARS], sentences=(), claims=()) for d in _readable(inputs)]
         found = find_meetings(leads)
         sizes = Counter(meeting_of(d) for d in assign(leads, found))
         del leads
         tagger = ClaimTagger.load(_model_dir(model), quantize=int8)
 
         def claimed():   # pass 2 streams: each meeting's report is written once its articles are in
-            docs = (d for d in iter_documents(inputs) if not isinstance(d, Failure))
-            for batch in batched(docs, 16):
+            for batch in batched(_readable(inputs, quiet=True), 16):
                 yield from annotate(assign(batch, found), tagger)
 
         rows = meeting_reports(claimed(), out, Embedder(), tagger.name, sizes=sizes)
@@ -366,28 +368,21 @@ def text(
     sidecar records. `text[start:end]` of a claim counts Python code points in this text."""
     import json
 
-    from .articles import Failure, iter_documents
-    if (id_ is None) == (out is None):
-        fail("give --id DOC to print one text, or --out FILE to write them all")
     from .outputs import atomic
 
-    def readable():
-        for item in iter_documents(inputs):
-            if isinstance(item, Failure):
-                typer.echo(f"error: {item.message}", err=True)
-            else:
-                yield item
+    if (id_ is None) == (out is None):
+        fail("give --id DOC to print one text, or --out FILE to write them all")
 
     with errors_as_lines():
         if id_ is not None:
-            doc = next((d for d in readable() if d.id == id_), None)
+            doc = next((d for d in _readable(inputs) if d.id == id_), None)
             if doc is None:
                 fail(f"no document with id {id_!r} in {', '.join(map(str, inputs))}")
             sys.stdout.write(doc.text)
             return
         written = 0
         with atomic(out) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-            for d in readable():
+            for d in _readable(inputs):
                 fh.write(json.dumps({"doc_id": d.id, "text": d.text, "sha256": d.meta.get("sha256"),
                                      "source": d.meta.get("path"), "characters": len(d.text),
                                      "utf16_units": len(d.text.encode("utf-16-le")) // 2}, ensure_ascii=False) + "\n")
@@ -404,22 +399,13 @@ def meetings(
     """Group the articles of a corpus into meetings where it names none (a given `meeting` wins)."""
     import json
 
-    from .articles import Failure, iter_documents
     from .meetings import find_meetings
-
-    for p in inputs:
-        if not p.exists():
-            fail(f"{p}: no such file or folder")
-    with errors_as_lines():
-        docs = []
-        for item in iter_documents(inputs):
-            if isinstance(item, Failure):
-                typer.echo(f"error: {item.message}", err=True)
-            else:
-                docs.append(item)
-        found = find_meetings(docs, window_days=window_days)
     from .outputs import write_text_atomic
 
+    _require(inputs)
+    with errors_as_lines():
+        docs = list(_readable(inputs))
+        found = find_meetings(docs, window_days=window_days)
     write_text_atomic(out, "".join(json.dumps(m.record(), ensure_ascii=False) + "\n" for m in found))
     grouped = [m for m in found if not m.given]
     typer.echo(f"{len(docs)} articles in {len(found)} meetings ({len(found) - len(grouped)} named by the corpus, "
