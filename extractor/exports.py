@@ -18,6 +18,8 @@ DNA_COLUMNS = ["statement_id", "document", "date", "outlet_side", "start", "stop
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# claim fields that hold a list or a map: JSON text in a CSV cell (and `position_scores` in Parquet)
+FLAT_JSON_FIELDS = {"positions": [], "position_scores": {}}
 
 
 def csv_cell(value):
@@ -88,13 +90,18 @@ def _flat_fields(row: dict) -> dict:
     """CSV holds `positions` and `position_scores` as JSON text, Parquet `position_scores`
     (a map whose keys vary by claim); both are read back as the JSON lines hold them."""
     out = dict(row)
-    for key, empty in (("positions", []), ("position_scores", {})):
+    for key, empty in FLAT_JSON_FIELDS.items():
         if isinstance(out.get(key), str):
             out[key] = json.loads(out[key] or json.dumps(empty))
     return out
 
 
 NO_POSITION = "no_position"      # DNA concept of a claim that links no canonical position
+
+
+def states(claim: dict) -> list[str | None]:
+    """The states that hold a claim: both for a joint one (DNA and network actors are states)."""
+    return ["vn", "cn"] if claim.get("holder") == "both" else [claim.get("holder")]
 
 
 def dna_person(claim: dict) -> str:
@@ -120,10 +127,9 @@ def dna_statements(claims: list[dict]) -> list[dict]:
     rows = []
     for c in claims:
         concepts = list(c.get("positions") or []) or [NO_POSITION]
-        holders = ["vn", "cn"] if c.get("holder") == "both" else [c.get("holder")]
         for concept in concepts:
             agree = True if concept != NO_POSITION else not _OPPOSES.search(c["text"])
-            for holder in holders:
+            for holder in states(c):
                 rows.append({"statement_id": len(rows) + 1, "document": c["doc_id"], "date": c.get("date"),
                              "outlet_side": c.get("side"), "start": c["start"], "stop": c["end"],
                              "person": dna_person(c), "organization": SIDE_NAMES.get(holder, holder or ""),
@@ -154,8 +160,7 @@ def actor_position_graph(claims: list[dict]):
     for c in claims:
         # as in the DNA statements: a named person, else the state; a joint claim counts for both states
         person = dna_person(c)
-        holders = ["vn", "cn"] if c.get("holder") == "both" else [c.get("holder")]
-        for holder in holders:
+        for holder in states(c):
             actor = person or SIDE_NAMES.get(holder, "unknown")
             for pid in c.get("positions") or []:
                 weights[(actor, holder, pid, c.get("side") or "unknown")] += 1

@@ -37,7 +37,6 @@ def batched(items: Iterable, n: int) -> Iterator[list]:
 
 
 FORMATS = ("jsonl", "csv", "parquet")
-FLAT_JSON_FIELDS = ("positions", "position_scores")   # held as JSON text in a CSV cell
 
 
 @dataclass
@@ -206,9 +205,9 @@ def _extract(inputs, out: Path, tagger, side, meeting, batch_docs, on_doc, overw
         for batch in batched(todo, batch_docs):
             docs = []
             for item in batch:
-                if isinstance(item, Failure) and item.source in failed_before:
-                    continue    # recorded before the run was cut: listed once
                 if isinstance(item, Failure):
+                    if item.source in failed_before:
+                        continue    # recorded before the run was cut: listed once
                     row = {"source": item.source, "error": item.message}
                     summary.failures.append(row)
                     note(row)
@@ -283,7 +282,7 @@ def _write_table(rows: Iterator[dict], tmp: Path, fmt: str, chunk: int) -> None:
     if fmt == "csv":
         import csv
 
-        from .exports import csv_cell
+        from .exports import FLAT_JSON_FIELDS, csv_cell
 
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = None
@@ -313,7 +312,6 @@ def _write_table(rows: Iterator[dict], tmp: Path, fmt: str, chunk: int) -> None:
             pq.write_table(pa.table({"doc_id": pa.array([], pa.string())}), tmp)
         else:
             writer.close()
-
 
 
 def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_meta: list[dict], started: str,
