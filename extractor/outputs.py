@@ -97,24 +97,24 @@ def run_lock(out: Path) -> Iterator[None]:
         return
     lock = out.with_name(out.name + ".lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock, "a+", encoding="utf-8")
-    try:
+    with open(lock, "a+", encoding="utf-8") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
+            # the lock file is the holder's: leave it in place
             raise InputError(f"{out}: another readout run is writing it ({holder}); wait for it to finish "
                              "or choose another --out") from None
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}")
         fh.flush()
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            lock.unlink()
-        fh.close()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                lock.unlink()
 
 
 def owned_entries(folder: Path) -> list[str] | None:
