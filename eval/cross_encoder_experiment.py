@@ -28,7 +28,7 @@ from extractor.alignment_eval import real_pairs
 from extractor.compare import Embedder, align, compare_settings, document_similarity
 from extractor.config import load_tagger_config
 from extractor.folds import FOLDS_FILE, load_folds
-from extractor.scoring import Counts, bootstrap_interval, paired_difference
+from extractor.scoring import Counts, f1_interval, paired_difference
 from extractor.standoff import load_gold
 
 
@@ -185,7 +185,7 @@ def main():
     for name, fn, t, margin in variants:
         by = system(fn, t, margin)
         tot = sum(by.values(), Counts())
-        ci = bootstrap_interval([[c.tp for c in by.values()], [c.fp for c in by.values()], [c.fn for c in by.values()]])
+        ci = f1_interval(list(by.values()))
         diff = paired_difference(list(by.values()), list(shipped.values()))
         results[name] = tot.as_dict() | {"f1_ci": list(ci), "difference_from_shipped": diff[0], "difference_ci": list(diff[1])}
         print(f"{name:40s} P {tot.precision:.3f} R {tot.recall:.3f} F1 {tot.f1:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] "

@@ -22,7 +22,7 @@ from extractor.compare import Embedder
 from extractor.config import load_tagger_config
 from extractor.folds import FOLDS_FILE, load_folds
 from extractor.positions import link_text, position_ids
-from extractor.scoring import Counts, bootstrap_interval, paired_difference
+from extractor.scoring import Counts, f1_interval, paired_difference
 from extractor.standoff import load_authored, load_gold
 
 
@@ -91,7 +91,7 @@ def main():
     for name, P in systems.items():
         pa = per_article(P)
         tot = sum(pa, Counts())
-        ci = bootstrap_interval([[c.tp for c in pa], [c.fp for c in pa], [c.fn for c in pa]])
+        ci = f1_interval(pa)
         d = paired_difference(pa, base)
         print(f"{name:24s} P {tot.precision:.3f} R {tot.recall:.3f} F1 {tot.f1:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] diff {d[0]:+.3f} [{d[1][0]:+.3f}, {d[1][1]:+.3f}]")
 

@@ -130,7 +130,7 @@ def grouped_alignment(gold_pairs: dict, gold_docs: dict[str, Document], pred_doc
     on the other folds' cross-side pairs (with `tune`; else the configured one), then its
     meetings' pairs are scored. Micro figures over held-out cross-side pairs with 95%
     bootstrap intervals over meetings; same-side pairs (a report and a commentary) apart."""
-    from .scoring import bootstrap_interval, ratio_statistic
+    from .scoring import bootstrap_interval, f1_interval, ratio_statistic
 
     settings = compare_settings() | overrides
     meeting = {k: gold_docs[k[0]].meta.get("meeting") for k in gold_pairs}
@@ -157,12 +157,8 @@ def grouped_alignment(gold_pairs: dict, gold_docs: dict[str, Document], pred_doc
                 c[0] += rows[k]["coverage"][0]; c[1] += rows[k]["coverage"][1]
         out = {"pairs": len(keys), "meetings": len(by_meeting), "gold_alignments": sum(len(gold_pairs[k]) for k in keys)}
         for name in ("on_gold", "end_to_end") if pred_docs is not None else ("on_gold",):
-            total = Counts()
-            for m in by_meeting.values():
-                total.add(m[name])
-            cols = [[m[name].tp for m in by_meeting.values()], [m[name].fp for m in by_meeting.values()],
-                    [m[name].fn for m in by_meeting.values()]]
-            out[name] = total.as_dict() | {"f1_ci": list(bootstrap_interval(cols)) if by_meeting else None}
+            per_meeting = [m[name] for m in by_meeting.values()]
+            out[name] = sum(per_meeting, Counts()).as_dict() | {"f1_ci": list(f1_interval(per_meeting)) if per_meeting else None}
         if pred_docs is not None and cov:
             hits, total = sum(c[0] for c in cov.values()), sum(c[1] for c in cov.values())
             out["coverage_accuracy"] = round(hits / total, 4)

@@ -48,11 +48,10 @@ def system_scores(pairs: list[tuple[tuple, tuple]], docs: list[Document] | None 
     for key, mode, holder in (("overlap_f1_label_holder", "overlap", True), ("strict_f1_label_holder", "strict", True),
                               ("overlap_f1_label", "overlap", False)):
         rows = [scoring.score([pair], mode, holder).overall for pair in pairs]
-        ci[key] = scoring.bootstrap_interval([[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]])
+        ci[key] = scoring.f1_interval(rows)
     ci["sentence_f1_label_holder"] = scoring.bootstrap_interval(
         [[c["micro"].tp for c in per_doc], [c["micro"].fp for c in per_doc], [c["micro"].fn for c in per_doc]])
-    rows = [scoring.position_counts([pair], matched_only=False) for pair in pairs]
-    ci["position_f1"] = scoring.bootstrap_interval([[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]])
+    ci["position_f1"] = scoring.f1_interval([scoring.position_counts([pair], matched_only=False) for pair in pairs])
     hold = [scoring.holder_accuracy([pair]) for pair in pairs]
     ci["holder_accuracy"] = scoring.bootstrap_interval([[a * m for a, m in hold], [m for _, m in hold]],
                                                        scoring.ratio_statistic)
@@ -85,8 +84,7 @@ def linker_scores(gold: list[Document], linker) -> dict:
     nothing, so no fold is needed: each article's figure is already held out."""
     rows = [scoring.position_counts([(d.claims, link_positions(d, linker).claims)]) for d in gold]
     total = sum(rows, scoring.Counts())
-    return total.as_dict() | {"f1_ci": list(scoring.bootstrap_interval(
-        [[c.tp for c in rows], [c.fp for c in rows], [c.fn for c in rows]]))}
+    return total.as_dict() | {"f1_ci": list(scoring.f1_interval(rows))}
 
 
 def linker_summary(gold: list[Document]) -> tuple[dict, dict]:

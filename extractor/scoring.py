@@ -187,6 +187,11 @@ def f1_difference_statistic(tp_a, fp_a, fn_a, tp_b, fp_b, fn_b, axis=-1):
     return f1_statistic(tp_a, fp_a, fn_a, axis) - f1_statistic(tp_b, fp_b, fn_b, axis)
 
 
+def f1_interval(counts: Sequence[Counts], **kw) -> tuple[float, float]:
+    """95% bootstrap interval of micro F1 over items (articles, meetings), one Counts each."""
+    return bootstrap_interval([[c.tp for c in counts], [c.fp for c in counts], [c.fn for c in counts]], **kw)
+
+
 def paired_difference(a: Sequence[Counts], b: Sequence[Counts], seed: int = 0) -> tuple[float, tuple[float, float]]:
     """Micro F1 of a minus micro F1 of b over the same items (articles), with a 95% paired
     bootstrap interval: each resample takes the same items for both systems."""
