@@ -45,29 +45,24 @@ def positions_by_year(claims: list[dict]) -> dict[str, dict[str, dict[str, int]]
     return {s: {p: dict(sorted(y.items())) for p, y in sorted(ps.items())} for s, ps in sorted(out.items())}
 
 
-def omissions(claims: list[dict]) -> dict[str, dict[str, list[str]]]:
+def omissions(claims: list[dict], two_sided: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
     """Over the meetings told by both sides: for each side, the positions its accounts
-    report and the other side's accounts of the same meeting leave out, with the meetings."""
+    report and the other side's accounts of the same meeting leave out, with the meetings.
+    `two_sided` names those meetings (an account with no claim still tells its meeting);
+    without it, a meeting counts when claims of both sides are given."""
     by_meeting: dict = defaultdict(lambda: defaultdict(set))
     for c in claims:
         if c.get("meeting") and c.get("side") in ("vn", "cn"):
             by_meeting[c["meeting"]][c["side"]].update(c.get("positions") or [])
+    if two_sided is None:
+        two_sided = {m for m, sides in by_meeting.items() if {"vn", "cn"} <= set(sides)}
     out: dict = {"vn": defaultdict(list), "cn": defaultdict(list)}
-    for meeting, sides in sorted(by_meeting.items()):
-        if "vn" not in sides or "cn" not in sides:
-            continue
+    for meeting in sorted(two_sided):
+        sides = by_meeting.get(meeting, {})
         for side, other in (("vn", "cn"), ("cn", "vn")):
-            for pid in sorted(sides[side] - sides[other]):
+            for pid in sorted(sides.get(side, set()) - sides.get(other, set())):
                 out[side][pid].append(meeting)
     return {s: dict(sorted(v.items(), key=lambda kv: (-len(kv[1]), kv[0]))) for s, v in out.items()}
-
-
-def two_sided_meetings(claims: list[dict]) -> int:
-    sides: dict = defaultdict(set)
-    for c in claims:
-        if c.get("meeting"):
-            sides[c["meeting"]].add(c.get("side"))
-    return sum({"vn", "cn"} <= s for s in sides.values())
 
 
 def voice_shares(claims: list[dict]) -> dict[str, dict[str, float]]:
@@ -78,11 +73,13 @@ def voice_shares(claims: list[dict]) -> dict[str, dict[str, float]]:
     return {o: {h: round(n / sum(hs.values()), 3) for h, n in sorted(hs.items())} for o, hs in sorted(counts.items())}
 
 
-def corpus_view(claims: list[dict], hrefs: dict[str, str] | None = None) -> dict:
+def corpus_view(claims: list[dict], meetings: list[dict]) -> dict:
     """Everything the index page's corpus section shows, as plain data: per side a
     position x year grid of counts (drawn as a heat map), the omissions with links to the
-    meetings, and each outlet's voice shares."""
-    hrefs = hrefs or {}
+    meetings, and each outlet's voice shares. `meetings`: the index rows (meeting, href,
+    vn and cn articles), which say which meetings both sides told."""
+    hrefs = {m["meeting"]: m["href"] for m in meetings}
+    two_sided = {m["meeting"] for m in meetings if m["vn"] and m["cn"]}
     by_year = positions_by_year(claims)
     years = sorted({y for ps in by_year.values() for ys in ps.values() for y in ys})
     grids = {}
@@ -91,9 +88,8 @@ def corpus_view(claims: list[dict], hrefs: dict[str, str] | None = None) -> dict
         grids[side] = {"years": years, "rows": [{"position": p, "total": sum(ps[p].values()),
                                                  "cells": [ps[p].get(y, 0) for y in years]} for p in rows],
                        "max": max((n for p in ps.values() for n in p.values()), default=0)}
-    return {"claims": len(claims), "meetings": len({c.get("meeting") for c in claims if c.get("meeting")}),
-            "two_sided": two_sided_meetings(claims), "grids": grids,
+    return {"claims": len(claims), "meetings": len(meetings), "two_sided": len(two_sided), "grids": grids,
             "omissions": {side: [{"position": p, "meetings": [{"id": m, "href": hrefs.get(m)} for m in ms]}
-                                 for p, ms in v.items()] for side, v in omissions(claims).items()},
+                                 for p, ms in v.items()] for side, v in omissions(claims, two_sided).items()},
             "voices": voice_shares(claims)}
 

@@ -211,7 +211,7 @@ def _write_meeting_reports(docs: Iterable[Document], sizes: dict[str, int], out_
     for meeting, group in sorted(open_meetings.items()):    # fewer articles came than counted
         rows.append(_write_meeting(meeting, group, out_dir, embedder, model, used))
     rows.sort(key=lambda r: r["meeting"])
-    view = corpus_view(view_claims, {r["meeting"]: r["href"] for r in rows})
+    view = corpus_view(view_claims, rows)
     write_text_atomic(out_dir / "index.html", render_index(rows, view))
     return rows
 
