@@ -6,10 +6,11 @@ Pure functions over Documents; no model. Two articles can report the same meetin
 their dates are at most `window_days` apart (a Chinese and a Vietnamese account often
 differ by a day, a commentary by two or three); they do when, besides, the officials their
 leads name overlap and the kind of contact agrees. Groups are the connected pieces of
-that relation, split again where two members share no official at all."""
+that relation."""
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,9 +83,15 @@ def group(signatures: list[Signature], threshold: float = 0.5, window_days: int 
             i = parent[i]
         return i
 
-    for i, j in combinations(range(len(signatures)), 2):
-        if same_meeting(signatures[i], signatures[j], window_days) >= threshold:
-            parent[root(i)] = root(j)
+    # only articles dated within the window can match: compare each with the later ones in
+    # date order until the window closes, so a corpus of thousands costs n x (articles a window holds)
+    dated = sorted((i for i, s in enumerate(signatures) if s.day is not None), key=lambda i: signatures[i].day)
+    for k, i in enumerate(dated):
+        for j in dated[k + 1:]:
+            if (signatures[j].day - signatures[i].day).days > window_days:
+                break
+            if same_meeting(signatures[i], signatures[j], window_days) >= threshold:
+                parent[root(i)] = root(j)
     pieces: dict[int, list[int]] = {}
     for i in range(len(signatures)):
         pieces.setdefault(root(i), []).append(i)
@@ -94,10 +101,7 @@ def group(signatures: list[Signature], threshold: float = 0.5, window_days: int 
 def meeting_id(members: list[Signature], used: set[str]) -> str:
     """found-<first date>-<the officials named most>: readable, stable for the same articles."""
     day = min((s.day for s in members if s.day), default=None)
-    counts: dict[str, int] = {}
-    for s in members:
-        for p in s.people:
-            counts[p] = counts.get(p, 0) + 1
+    counts = Counter(p for s in members for p in s.people)
     names = [p.split()[-1].lower() for p, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:2]]
     base = "-".join(["found", day.isoformat() if day else "undated", *names])
     if base in used:
