@@ -41,38 +41,9 @@ COMPARE_SCHEMA: dict = {
 }
 
 
-def check_schema(data, schema, where: str, key: str = "") -> None:
-    """One-line ConfigError naming the file and the key, for a missing, unknown or ill-typed key."""
-    from .errors import ConfigError
-
-    name = key or "(top level)"
-    if isinstance(schema, dict):
-        if not isinstance(data, dict):
-            raise ConfigError(f"{where}: `{name}` must be a mapping, found {data!r}")
-        missing, unknown = sorted(set(schema) - set(data)), sorted(set(data) - set(schema))
-        if unknown:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(f'{key}.{k}'.lstrip('.') for k in unknown)}; "
-                              f"known: {', '.join(schema)}")
-        if missing:
-            raise ConfigError(f"{where}: missing key(s) {', '.join(f'{key}.{k}'.lstrip('.') for k in missing)}")
-        for k, sub in schema.items():
-            check_schema(data[k], sub, where, f"{key}.{k}".lstrip("."))
-        return
-    if isinstance(schema, list):
-        if not isinstance(data, list) or not all(isinstance(x, schema[0]) for x in data):
-            raise ConfigError(f"{where}: `{name}` must be a list of {schema[0].__name__}, found {data!r}")
-        return
-    kinds = schema if isinstance(schema, tuple) else (schema,)
-    ok = any((k is None and data is None) or (k is float and isinstance(data, (int, float)) and not isinstance(data, bool))
-             or (k not in (None, float) and isinstance(data, k) and not isinstance(data, bool)) for k in kinds)
-    if not ok:
-        names = " or ".join("null" if k is None else "a number" if k is float else k.__name__ for k in kinds)
-        raise ConfigError(f"{where}: `{name}` must be {names}, found {data!r}")
-
-
 def compare_settings() -> dict:
     """configs/compare.yaml, checked against COMPARE_SCHEMA at load."""
-    from .config import CONFIG_DIR
+    from .config import CONFIG_DIR, check_schema
 
     cfg = dict(load_yaml("compare.yaml"))
     check_schema(cfg, COMPARE_SCHEMA, str(CONFIG_DIR / "compare.yaml"))

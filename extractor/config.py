@@ -105,6 +105,33 @@ def load_tagger_config(path: str | Path | None = None, overrides: list[str] | No
     return TaggerConfig(**values)
 
 
+def check_schema(data, schema, where: str, key: str = "") -> None:
+    """One-line ConfigError naming the file and the key, for a missing, unknown or ill-typed key."""
+    name = key or "(top level)"
+    if isinstance(schema, dict):
+        if not isinstance(data, dict):
+            raise ConfigError(f"{where}: `{name}` must be a mapping, found {data!r}")
+        missing, unknown = sorted(set(schema) - set(data)), sorted(set(data) - set(schema))
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(f'{key}.{k}'.lstrip('.') for k in unknown)}; "
+                              f"known: {', '.join(schema)}")
+        if missing:
+            raise ConfigError(f"{where}: missing key(s) {', '.join(f'{key}.{k}'.lstrip('.') for k in missing)}")
+        for k, sub in schema.items():
+            check_schema(data[k], sub, where, f"{key}.{k}".lstrip("."))
+        return
+    if isinstance(schema, list):
+        if not isinstance(data, list) or not all(isinstance(x, schema[0]) for x in data):
+            raise ConfigError(f"{where}: `{name}` must be a list of {schema[0].__name__}, found {data!r}")
+        return
+    kinds = schema if isinstance(schema, tuple) else (schema,)
+    ok = any((k is None and data is None) or (k is float and isinstance(data, (int, float)) and not isinstance(data, bool))
+             or (k not in (None, float) and isinstance(data, k) and not isinstance(data, bool)) for k in kinds)
+    if not ok:
+        names = " or ".join("null" if k is None else "a number" if k is float else k.__name__ for k in kinds)
+        raise ConfigError(f"{where}: `{name}` must be {names}, found {data!r}")
+
+
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict[str, Any]:
     """A catalogue from the configs folder (labels, positions, actors)."""

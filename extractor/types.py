@@ -108,7 +108,7 @@ def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
         # a run-on "sentence" (a page without full stops) would be copied into every claim
         # it holds: keep the claim with SENTENCE_CONTEXT characters either side instead
         start = max(sent.start, claim.start - SENTENCE_CONTEXT)
-        sent, truncated = Sentence(start, min(sent.end, max(claim.end + SENTENCE_CONTEXT, start))), True
+        sent, truncated = Sentence(start, min(sent.end, claim.end + SENTENCE_CONTEXT)), True
     return {
         "doc_id": doc.id,
         "side": doc.meta.get("side"),
