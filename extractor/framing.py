@@ -89,6 +89,11 @@ def _env():
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
+def position_names() -> dict[str, str]:
+    """Each canonical id's readable name, as the reports print it."""
+    return {k: v["name"] for k, v in catalogue().items()}
+
+
 def md_escape(value) -> str:
     """Any value printed into report.md: HTML escaped (a CommonMark renderer passes raw HTML
     through, so metadata holding `<script>` would run) and Markdown's punctuation
@@ -104,7 +109,7 @@ def render_markdown(meeting: str | None, comparisons: list[dict], notes: list[st
     env.autoescape = False
     env.finalize = md_escape
     return env.get_template("report.md.j2").render(meeting=meeting, comparisons=comparisons, notes=notes,
-                                                     names={k: v["name"] for k, v in catalogue().items()})
+                                                     names=position_names())
 
 
 def render_html(meeting: str | None, comparisons: list[dict], docs: list[tuple[Document, Document]], notes: list[str] = ()) -> str:
@@ -118,11 +123,11 @@ def render_html(meeting: str | None, comparisons: list[dict], docs: list[tuple[D
             pair_b.setdefault(ib, []).append(f"c{i}p{k}")
         views.append({"report": report, "seg_a": text_segments(da, f"c{i}a", pair_a), "seg_b": text_segments(db, f"c{i}b", pair_b)})
     return _env().get_template("report.html.j2").render(meeting=meeting, views=views, notes=notes,
-                                                         names={k: v["name"] for k, v in catalogue().items()})
+                                                         names=position_names())
 
 
 def render_index(rows: list[dict], view: dict | None = None) -> str:
-    return _env().get_template("index.html.j2").render(rows=rows, view=view, names={k: v["name"] for k, v in catalogue().items()})
+    return _env().get_template("index.html.j2").render(rows=rows, view=view, names=position_names())
 
 
 
