@@ -1,4 +1,5 @@
-"""Framing reports: plain data first (the JSON contract), then Markdown and HTML renderings.
+"""Framing reports: one `Comparison` per pair of accounts (plain data first: its to_json() is
+the JSON contract), then Markdown and HTML renderings of comparisons.
 
 JSON keys: a, b (document info), aligned ({a, b, similarity, confidence, differences} with full
 claims, most confident first),
@@ -11,6 +12,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,49 +30,84 @@ def doc_info(doc: Document) -> dict:
     return {"doc_id": doc.id, **{k: doc.meta.get(k) for k in DOC_KEYS}}
 
 
-def build_report(doc_a: Document, doc_b: Document, alignments: list[Alignment], model: str | None = None,
-                 encoder: str | None = None) -> dict:
-    settings = compare_settings()
-    # most confident first: the reader checks the doubtful ones at the bottom
-    alignments = sorted(alignments, key=lambda p: (-p.similarity, p.a, p.b))
-    aligned_a, aligned_b = {p.a for p in alignments}, {p.b for p in alignments}
-    return {
-        "a": doc_info(doc_a),
-        "b": doc_info(doc_b),
-        "aligned": [
-            {"a": claim_record(doc_a, doc_a.claims[p.a]), "b": claim_record(doc_b, doc_b.claims[p.b]),
-             "similarity": round(p.similarity, 4),
-             "confidence": round(confidence(p.similarity, settings["calibration"]), 3),
-             "differences": differences(doc_a, doc_a.claims[p.a], doc_b, doc_b.claims[p.b], settings)}
-            for p in alignments
-        ],
-        "only_a": [claim_record(doc_a, c) for i, c in enumerate(doc_a.claims) if i not in aligned_a],
-        "only_b": [claim_record(doc_b, c) for i, c in enumerate(doc_b.claims) if i not in aligned_b],
-        "positions": coverage(doc_a, doc_b),
-        "balance": {"a": balance(doc_a), "b": balance(doc_b)},
-        "provenance": {"readout_version": __version__, "claims_model": model, "encoder": encoder or settings["encoder"],
-                       "threshold": settings["threshold"], "position_weight": settings["position_weight"],
-                       "calibration": settings["calibration"],
-                       "generated": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-    }
+@dataclass(frozen=True)
+class Comparison:
+    """Two claimed accounts, the alignment of their claims (most confident first: the reader
+    checks the doubtful ones at the bottom) and what made it: one record that to_json(),
+    render_markdown(), render_html() and the CLI all print from. Build it with
+    Comparison.build(); the constructor sorts `alignments` the same way."""
+    doc_a: Document
+    doc_b: Document
+    alignments: tuple[Alignment, ...]
+    model: str | None = None              # the claims tagger
+    encoder: str | None = None            # the sentence encoder that aligned
+    settings: dict = field(default_factory=dict, compare=False, hash=False)    # compare.yaml, as used
+    generated: str = ""                   # ISO timestamp, UTC
 
+    def __post_init__(self):
+        object.__setattr__(self, "alignments", tuple(sorted(self.alignments, key=lambda p: (-p.similarity, p.a, p.b))))
 
-def headline(report: dict) -> dict:
-    """The figures the index page shows for one comparison."""
-    return {"aligned": len(report["aligned"]), "only_a": len(report["only_a"]), "only_b": len(report["only_b"]),
-            "positions_both": len(report["positions"]["both"]),
-            "positions_only_a": len(report["positions"]["only_a"]),
-            "positions_only_b": len(report["positions"]["only_b"])}
+    @classmethod
+    def build(cls, doc_a: Document, doc_b: Document, alignments: Iterable[Alignment], model: str | None = None,
+              encoder: str | None = None, settings: dict | None = None) -> "Comparison":
+        settings = settings or compare_settings()
+        return cls(doc_a, doc_b, tuple(alignments), model, encoder or settings["encoder"], settings,
+                   datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def only_a(self) -> tuple[int, ...]:
+        """Indices of A's claims that no alignment holds."""
+        held = {p.a for p in self.alignments}
+        return tuple(i for i in range(len(self.doc_a.claims)) if i not in held)
+
+    @property
+    def only_b(self) -> tuple[int, ...]:
+        held = {p.b for p in self.alignments}
+        return tuple(i for i in range(len(self.doc_b.claims)) if i not in held)
+
+    def similarity(self, p: Alignment) -> float:
+        return round(p.similarity, 4)
+
+    def confidence(self, p: Alignment) -> float:
+        return round(confidence(p.similarity, self.settings["calibration"]), 3)
+
+    def to_json(self) -> dict:
+        """The JSON contract (module docstring): a fresh dict each call."""
+        da, db, settings = self.doc_a, self.doc_b, self.settings
+        return {
+            "a": doc_info(da),
+            "b": doc_info(db),
+            "aligned": [
+                {"a": claim_record(da, da.claims[p.a]), "b": claim_record(db, db.claims[p.b]),
+                 "similarity": self.similarity(p), "confidence": self.confidence(p),
+                 "differences": differences(da, da.claims[p.a], db, db.claims[p.b], settings)}
+                for p in self.alignments
+            ],
+            "only_a": [claim_record(da, da.claims[i]) for i in self.only_a],
+            "only_b": [claim_record(db, db.claims[i]) for i in self.only_b],
+            "positions": coverage(da, db),
+            "balance": {"a": balance(da), "b": balance(db)},
+            "provenance": {"readout_version": __version__, "claims_model": self.model, "encoder": self.encoder,
+                           "threshold": settings["threshold"], "position_weight": settings["position_weight"],
+                           "calibration": settings["calibration"], "generated": self.generated},
+        }
+
+    def headline(self) -> dict:
+        """The figures the index page shows for one comparison."""
+        positions = coverage(self.doc_a, self.doc_b)
+        return {"aligned": len(self.alignments), "only_a": len(self.only_a), "only_b": len(self.only_b),
+                "positions_both": len(positions["both"]),
+                "positions_only_a": len(positions["only_a"]),
+                "positions_only_b": len(positions["only_b"])}
 
 
 def text_segments(doc: Document, prefix: str, pair_of: dict[int, list[str]]) -> list[dict]:
     """The article cut into plain pieces and claim pieces, for highlighting (escaped by the template)."""
     out, pos = [], 0
-    for i, c in enumerate(sorted(doc.claims, key=lambda c: c.start)):
+    for idx, c in sorted(enumerate(doc.claims), key=lambda ic: ic[1].start):
         if c.start < pos:
             continue
         out.append({"text": doc.text[pos:c.start]})
-        idx = doc.claims.index(c)
         out.append({"text": doc.slice(c), "claim": f"{prefix}{idx}", "label": c.label, "holder": c.holder,
                     "pairs": " ".join(pair_of.get(idx, []))})
         pos = c.end
@@ -104,24 +141,30 @@ def md_escape(value) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def render_markdown(meeting: str | None, comparisons: list[dict], notes: list[str] = ()) -> str:
+def render_markdown(meeting: str | None, comparisons: list[Comparison], notes: list[str] = (),
+                    records: list[dict] | None = None) -> str:
+    """`records`: the comparisons' to_json(), when the caller has them already."""
     env = _env()
     env.autoescape = False
     env.finalize = md_escape
-    return env.get_template("report.md.j2").render(meeting=meeting, comparisons=comparisons, notes=notes,
+    records = records if records is not None else [c.to_json() for c in comparisons]
+    return env.get_template("report.md.j2").render(meeting=meeting, comparisons=records, notes=notes,
                                                      names=position_names())
 
 
-def render_html(meeting: str | None, comparisons: list[dict], docs: list[tuple[Document, Document]], notes: list[str] = ()) -> str:
+def render_html(meeting: str | None, comparisons: list[Comparison], notes: list[str] = (),
+                records: list[dict] | None = None) -> str:
+    """Each claim of the two articles is marked with the pairs (c<comparison>p<row>) that hold
+    it, by the alignments' claim indices: the rows of "What both reported" in the same order."""
+    records = records if records is not None else [c.to_json() for c in comparisons]
     views = []
-    for i, (report, (da, db)) in enumerate(zip(comparisons, docs)):
+    for i, (c, record) in enumerate(zip(comparisons, records)):
         pair_a, pair_b = {}, {}
-        for k, row in enumerate(report["aligned"]):
-            ia = next(j for j, c in enumerate(da.claims) if c.start == row["a"]["start"] and c.end == row["a"]["end"])
-            ib = next(j for j, c in enumerate(db.claims) if c.start == row["b"]["start"] and c.end == row["b"]["end"])
-            pair_a.setdefault(ia, []).append(f"c{i}p{k}")
-            pair_b.setdefault(ib, []).append(f"c{i}p{k}")
-        views.append({"report": report, "seg_a": text_segments(da, f"c{i}a", pair_a), "seg_b": text_segments(db, f"c{i}b", pair_b)})
+        for k, p in enumerate(c.alignments):
+            pair_a.setdefault(p.a, []).append(f"c{i}p{k}")
+            pair_b.setdefault(p.b, []).append(f"c{i}p{k}")
+        views.append({"report": record, "seg_a": text_segments(c.doc_a, f"c{i}a", pair_a),
+                      "seg_b": text_segments(c.doc_b, f"c{i}b", pair_b)})
     return _env().get_template("report.html.j2").render(meeting=meeting, views=views, notes=notes,
                                                          names=position_names())
 
@@ -133,24 +176,30 @@ def render_index(rows: list[dict], view: dict | None = None) -> str:
 
 
 
-def compare_pair(doc_a: Document, doc_b: Document, embedder, model: str | None = None) -> dict:
+def compare_pair(doc_a: Document, doc_b: Document, embedder, model: str | None = None) -> Comparison:
     """Both documents must carry their claims already."""
     from .compare import align_documents
 
-    return build_report(doc_a, doc_b, align_documents(doc_a, doc_b, embedder), model, getattr(embedder, "name", None))
+    return Comparison.build(doc_a, doc_b, align_documents(doc_a, doc_b, embedder), model,
+                            getattr(embedder, "name", None))
 
 
-def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparisons: list[dict],
-                  docs: list[tuple[Document, Document]], notes: list[str] = ()) -> None:
+def write_outputs(paths: dict[str, Path | None], meeting: str | None, comparisons: list[Comparison],
+                  notes: list[str] = ()) -> None:
+    """The comparisons as JSON (one comparison without a meeting: its record alone; else
+    {meeting, notes, comparisons}), Markdown and HTML, to whichever of the paths are given."""
     import json
 
+    if not any(paths.get(k) for k in ("json", "md", "html")):
+        return
+    records = [c.to_json() for c in comparisons]
     if paths.get("json"):
-        payload = comparisons[0] if len(comparisons) == 1 and meeting is None else {"meeting": meeting, "notes": list(notes), "comparisons": comparisons}
+        payload = records[0] if len(records) == 1 and meeting is None else {"meeting": meeting, "notes": list(notes), "comparisons": records}
         write_text_atomic(paths["json"], json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     if paths.get("md"):
-        write_text_atomic(paths["md"], render_markdown(meeting, comparisons, notes))
+        write_text_atomic(paths["md"], render_markdown(meeting, comparisons, notes, records))
     if paths.get("html"):
-        write_text_atomic(paths["html"], render_html(meeting, comparisons, docs, notes))
+        write_text_atomic(paths["html"], render_html(meeting, comparisons, notes, records))
 
 
 NO_MEETING = "(no meeting)"
@@ -242,8 +291,8 @@ def _write_meeting(meeting: str, group: list[Document], out_dir: Path, embedder,
     folder = out_dir / slug
     assert inside(folder, out_dir)
     write_outputs({"json": folder / "report.json", "md": folder / "report.md", "html": folder / "report.html"},
-                  meeting, comparisons, pairs, notes)
-    figures = [headline(c) for c in comparisons]
+                  meeting, comparisons, notes)
+    figures = [c.headline() for c in comparisons]
     return {"meeting": meeting, "href": f"{slug}/report.html", "vn": len(vn), "cn": len(cn),
             "comparisons": len(comparisons), "note": notes[0] if notes else "",
             **{k: sum(f[k] for f in figures) for k in ("aligned", "only_a", "only_b", "positions_both",

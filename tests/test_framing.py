@@ -7,7 +7,7 @@ import zlib
 import numpy as np
 import pytest
 
-from extractor.framing import build_report, meeting_reports, render_markdown, write_outputs
+from extractor.framing import Comparison, meeting_reports, render_html, render_markdown, write_outputs
 from extractor.compare import Alignment
 from tests.test_compare import CN, VN
 
@@ -23,8 +23,12 @@ class BagOfWords:
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
+def _comparison():
+    return Comparison.build(VN, CN, [Alignment(0, 0, 0.91), Alignment(1, 1, 0.6)], model="test@0")
+
+
 def _report():
-    return build_report(VN, CN, [Alignment(0, 0, 0.91), Alignment(1, 1, 0.6)], model="test@0")
+    return _comparison().to_json()
 
 
 def test_json_keys_and_types():
@@ -41,7 +45,7 @@ def test_json_keys_and_types():
 
 
 def test_markdown_has_the_tables():
-    md = render_markdown("m", [_report()])
+    md = render_markdown("m", [_comparison()])
     assert "| position | A (holders) | B (holders) |" in md
     assert "| Managing maritime differences (maritime\\_differences) | vn | — |" in md
     assert re.search(r"\| 1 \| COMMITMENT/both: agreed to expand rail links \| COMMITMENT/cn: will expand rail links \| 0\.91 \| 0\.\d\d \| holder both→cn;", md)
@@ -97,7 +101,7 @@ def test_html_report_in_chromium(page, tmp_path):
     hostile = hostile.with_(claims=VN.claims[:2] + (Claim(Span(s, s + 22, "CALL"), "vn"),),
                             meta=VN.meta | {"outlet": '"><img src=x onerror="window.pwned=2">'})
     html = tmp_path / "report.html"
-    write_outputs({"html": html}, "m", [build_report(hostile, CN, [Alignment(0, 0, 0.81), Alignment(1, 1, 0.9)])], [(hostile, CN)])
+    write_outputs({"html": html}, "m", [Comparison.build(hostile, CN, [Alignment(0, 0, 0.81), Alignment(1, 1, 0.9)])])
     page.goto(html.as_uri())
     assert page.locator("table.matrix tr[data-position='one_china']").count() == 1
     assert page.locator("mark[data-claim]").count() == 5
@@ -173,7 +177,9 @@ def test_a_rerun_replaces_only_what_readout_wrote(tmp_path):
 def test_aligned_pairs_most_confident_first_with_a_calibrated_confidence():
     from extractor.compare import confidence
 
-    r = build_report(VN, CN, [Alignment(1, 1, 0.55), Alignment(0, 0, 0.9)], model="test@0")
+    c = Comparison.build(VN, CN, [Alignment(1, 1, 0.55), Alignment(0, 0, 0.9)], model="test@0")
+    assert [(p.a, p.b) for p in c.alignments] == [(0, 0), (1, 1)]
+    r = c.to_json()
     assert [row["similarity"] for row in r["aligned"]] == [0.9, 0.55]
     cal = r["provenance"]["calibration"]
     assert [row["confidence"] for row in r["aligned"]] == [round(confidence(0.9, cal), 3), round(confidence(0.55, cal), 3)]
@@ -217,3 +223,35 @@ def test_corpus_view_in_chromium(page, tmp_path):
     assert "cn 50%" in page.locator("#voices tr", has_text="cn outlet").inner_text()
     page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
     assert (tmp_path / "index.png").stat().st_size > 10_000
+
+
+def test_comparison_json_keeps_the_contract():
+    c = _comparison()
+    r = c.to_json()
+    assert list(r) == ["a", "b", "aligned", "only_a", "only_b", "positions", "balance", "provenance"]
+    assert {"both", "only_a", "only_b"} <= set(r["positions"]) and set(r["balance"]) == {"a", "b"}
+    assert c.only_a == (2,) and c.only_b == ()
+    assert [row["a"]["start"] for row in r["aligned"]] == [VN.claims[p.a].start for p in c.alignments]
+    assert r["only_a"][0]["start"] == VN.claims[2].start
+    assert r["provenance"]["generated"] == c.generated and r["provenance"]["claims_model"] == "test@0"
+    assert c.headline() == {"aligned": 2, "only_a": 1, "only_b": 0, "positions_both": 2, "positions_only_a": 1,
+                            "positions_only_b": 0}
+    assert c.to_json() == r and c.to_json() is not r       # the same record, a fresh dict each time
+
+
+def test_html_links_pairs_by_claim_index_not_by_offsets():
+    """Two accounts with the same text, so A's and B's claims share offsets, and A holds two
+    claims on the same span (start and end): each mark carries the pairs of its own claim."""
+    from extractor.types import Claim, Span
+
+    s = VN.text.index("agreed to expand rail links")
+    e, t = s + len("agreed to expand rail links"), VN.text.index("urged restraint at sea")
+    a = VN.with_(claims=(Claim(Span(s, e, "POSITION"), "vn"), Claim(Span(s, e, "COMMITMENT"), "both"),
+                         Claim(Span(t, t + 22, "CALL"), "vn")))
+    b = CN.with_(id="cn-same-text", text=VN.text, sentences=VN.sentences,
+                 claims=(Claim(Span(s, e, "COMMITMENT"), "cn"), Claim(Span(t, t + 22, "CALL"), "cn")))
+    c = Comparison.build(a, b, [Alignment(1, 0, 0.9), Alignment(0, 1, 0.8)])
+    html = render_html("m", [c])
+    pairs = dict(re.findall(r'<mark [^>]*data-claim="(c0[ab]\d)" data-pairs="([^"]*)"', html))
+    assert pairs == {"c0a0": "c0p1", "c0a2": "", "c0b0": "c0p0", "c0b1": "c0p1"}   # a1 shares a0's span: not marked twice
+    assert re.findall(r'<tr data-pair="(c0p\d)">', html) == ["c0p0", "c0p1"]

@@ -71,14 +71,14 @@ def test_a_tampered_label_map_is_refused(trained_tiny, tamper):
 
 
 def test_markdown_report_escapes_metadata_and_claim_text(tiny_doc):
-    from extractor.framing import build_report, render_markdown
+    from extractor.framing import Comparison, render_markdown
     from extractor.types import Claim, Span
 
     hostile = {"side": "vn", "outlet": "<script>alert(1)</script>", "date": "[x](javascript:alert(1))", "meeting": "a|b"}
     a = tiny_doc.with_(id="a<img src=x onerror=alert(1)>", meta=hostile,
                        claims=(Claim(Span(8, 51, "COMMITMENT"), holder="cn"),))
     b = tiny_doc.with_(id="b", meta={"side": "cn"})
-    md = render_markdown("m`x`", [build_report(a, b, [], encoder="test")])
+    md = render_markdown("m`x`", [Comparison.build(a, b, [], encoder="test")])
     assert "<script>" not in md and "<img" not in md and "&lt;script&gt;" in md
     assert "\\[x\\](javascript:alert(1))" in md       # no link is made
     assert "m\\`x\\`" in md
