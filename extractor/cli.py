@@ -508,12 +508,40 @@ def _export(claims: Path, out: Path, write) -> str:
 @export_app.command("dna")
 def export_dna(
     claims: Annotated[Path, typer.Argument(help="claims file from `readout extract`")],
-    out: Annotated[Path, typer.Option(help="statements CSV")] = Path("statements.csv"),
+    out: Annotated[Path, typer.Option(help="statements.csv (a statements table) or corpus.dna (a DNA 3 database "
+                                           "with the documents; needs --corpus)")] = Path("statements.csv"),
+    corpus: Annotated[Optional[list[Path]], typer.Option(help="for a .dna database: the inputs the claims were "
+                                                               "extracted from, as given to `readout extract` "
+                                                               "(repeat --corpus for several)")] = None,
+    overwrite: Annotated[bool, typer.Option(help="replace an existing --out")] = False,
+    password: Annotated[str, typer.Option(help="for a .dna database: the password of its coder Admin")] = "readout",
 ):
-    """Discourse Network Analyzer statements: person, organization, concept, agreement."""
-    from .exports import write_dna
+    """Discourse Network Analyzer statements: person, organization, concept, agreement, as a
+    CSV or as a database DNA 3 opens (documents and coded statements)."""
+    from .exports import read_claims, write_dna
+    from .outputs import check_output_file, refuse_inputs_as_output
 
-    typer.echo(f"wrote {_export(claims, out, write_dna)} statements to {out}")
+    if out.suffix not in (".csv", ".dna"):
+        fail(f"--out {out}: expected a .csv (statements table) or .dna (DNA 3 database) file")
+    if out.suffix == ".dna" and not corpus:
+        fail("a .dna database holds the documents: give --corpus with the inputs the claims were extracted from")
+    _require(corpus or [])
+    with errors_as_lines():
+        rows = read_claims(claims)
+        check_output_file(out)
+        refuse_inputs_as_output(out, [claims, *(corpus or [])])
+        if out.exists() and not overwrite:
+            fail(f"--out {out}: already exists; pass --overwrite to replace it")
+        if out.suffix == ".csv":
+            typer.echo(f"wrote {write_dna(rows, out)} statements to {out}")
+            return
+        from .dna_db import write_dna_database
+
+        counts, warnings = write_dna_database(rows, _readable(corpus), out, password=password, overwrite=True)
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    typer.echo(f"wrote {counts['statements']} statements in {counts['documents']} documents to {out}; "
+               f"open it in DNA 3 as coder Admin, password {password!r}")
 
 
 @export_app.command("network")
