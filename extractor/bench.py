@@ -53,7 +53,8 @@ def child_extract(corpus: Path, model: Path, int8: bool) -> dict:
     """Runs in a fresh process so that peak RSS is this run's alone."""
     import torch
 
-    from .pipeline import extract
+    from .pipeline import LocalEngine
+    from .runs import extract
     from .tagger import ClaimTagger
 
     t0 = time.perf_counter()
@@ -61,7 +62,7 @@ def child_extract(corpus: Path, model: Path, int8: bool) -> dict:
     load_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         t1 = time.perf_counter()
-        s = extract([corpus], Path(tmp) / "claims.jsonl", tagger, batch_docs=16)
+        s = extract([corpus], Path(tmp) / "claims.jsonl", LocalEngine(tagger, 16))
         run_s = time.perf_counter() - t1
     return {"documents": s.documents, "claims": s.claims, "load_s": load_s, "extract_s": run_s,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": torch.get_num_threads()}
@@ -202,11 +203,12 @@ def ray_throughput(corpus: Path, model: Path, workers: int) -> dict | None:
         import ray
     except ImportError:
         return None
-    from .ray_engine import extract_ray
+    from .ray_engine import RayEngine
+    from .runs import extract
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        s = extract_ray([corpus], Path(tmp) / "claims.jsonl", model, workers=workers, batch_docs=16)
+        s = extract([corpus], Path(tmp) / "claims.jsonl", RayEngine(model, workers, batch_docs=16))
         secs = time.perf_counter() - t0
     ray.shutdown()
     return {"workers": workers, "documents": s.documents, "seconds": secs, "articles_per_s": s.documents / secs}

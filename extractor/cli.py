@@ -109,38 +109,41 @@ def extract(
     _require(inputs)
     if engine not in ("local", "ray"):
         fail(f"--engine {engine!r}: expected local or ray")
-    if engine == "ray":
-        return _extract_ray(inputs, out, model, side, meeting, workers, ray_address, format_, batch, int8)
     with errors_as_lines():
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Table
 
         from .articles import count_documents
-        from .pipeline import extract as run_extract
-        from .pipeline import parse_shard
-        from .tagger import ClaimTagger
-
         from .outputs import check_output_file
-        from .pipeline import output_format
+        from .runs import extract as run_extract
+        from .runs import output_format, parse_shard
 
         shard_spec = parse_shard(shard)          # options first: a typo costs no model load
         output_format(out, format_)
         check_output_file(out)
-        tagger = ClaimTagger.load(_model_dir(model), quantize=int8)
+        run_engine = _engine(engine, model, int8, batch, workers, ray_address)
         total = count_documents(inputs) if shard_spec is None else None
         console = Console(stderr=True)
         with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
                       TimeElapsedColumn(), console=console) as bar:
             task = bar.add_task("extract", total=total, doc="")
-            summary = run_extract(inputs, out, tagger, side, meeting, overwrite=overwrite, fmt=format_, batch_docs=batch, shard=shard_spec,
-                                  on_doc=lambda d: bar.update(task, advance=1, doc=d))
+            summary = run_extract(inputs, out, run_engine, side, meeting, overwrite=overwrite, fmt=format_,
+                                  shard=shard_spec, on_doc=lambda d: bar.update(task, advance=1, doc=d))
+    failed = (f"{len(summary.failures)} document(s) failed; see {out.with_name(out.name + '.errors.jsonl')}"
+              if summary.failures else None)
     if summary.resumed == -1:
-        typer.echo(f"{out} is already complete for these inputs and this model; --overwrite to redo it")
+        typer.echo(f"{out} is already complete for these inputs and this model (no document changed); "
+                   "--overwrite to redo it")
+        if failed:
+            fail(failed + " (they are tried again on every run)", 1)
         return
-    if summary.resumed:
-        typer.echo(f"resumed an unfinished run: {summary.resumed} document(s) were already done", err=True)
-    console.print(f"{summary.claims} claims from {summary.documents} documents in {summary.seconds:.1f} s")
+    if summary.previous:
+        what = "an unfinished run" if summary.previous != "complete" else "a finished run"
+        typer.echo(f"continued {what}: {summary.resumed} document(s) kept, {summary.changed} changed since and "
+                   f"processed again, {summary.removed} no longer in the inputs (their claims dropped)", err=True)
+    console.print(f"{summary.claims} claims from {summary.documents} documents in {summary.seconds:.1f} s"
+                  + (f" ({engine}, {workers} worker(s))" if engine == "ray" else ""))
     table = Table(title="claims per document")
     table.add_column("document"); table.add_column("claims", justify="right")
     for doc_id, n in summary.per_doc.items():
@@ -152,28 +155,26 @@ def extract(
         lh.add_row(label, str(holder), str(n))
     console.print(lh)
     typer.echo(f"wrote {out}")
-    if summary.failures:
-        from .pipeline import RunFiles
-        typer.echo(f"{len(summary.failures)} document(s) failed; see {RunFiles(out).errors}", err=True)
-        raise typer.Exit(1)
+    if failed:
+        fail(failed, 1)
 
 
-def _extract_ray(inputs, out, model, side, meeting, workers, address, fmt, batch, int8) -> None:
-    try:
-        import ray  # noqa: F401
-    except ImportError:
-        fail("--engine ray needs Ray: pip install 'readout[ray]'")
-    from .ray_engine import extract_ray
-
-    with errors_as_lines():
+def _engine(engine: str, model: Optional[Path], int8: bool, batch: int, workers: int, address: Optional[str]):
+    """The engine a run annotates with: the pipeline in this process, or Ray."""
+    if engine == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            fail("--engine ray needs Ray: pip install 'readout[ray]'")
+        from .ray_engine import RayEngine
         from .tagger import require_model
+
         model_dir = require_model(_model_dir(model))  # fail here, once, rather than in every actor
-        s = extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch, int8)
-    typer.echo(f"wrote {s.claims} claims from {s.documents} documents to {out} (Ray, {workers} worker(s))")
-    if s.failures:
-        from .pipeline import RunFiles
-        typer.echo(f"{len(s.failures)} document(s) failed; see {RunFiles(out).errors}", err=True)
-        raise typer.Exit(1)
+        return RayEngine(model_dir, workers, address, int8, batch)
+    from .pipeline import LocalEngine
+    from .tagger import ClaimTagger
+
+    return LocalEngine(ClaimTagger.load(_model_dir(model), quantize=int8), batch)
 
 
 @app.command("eval")
@@ -258,7 +259,7 @@ def compare(
     """Align the claims of two accounts and report what both, or only one, reported."""
     with errors_as_lines():
         from .compare import Embedder
-        from .framing import compare_pair, headline, write_outputs
+        from .framing import compare_pair, write_outputs
 
         if corpus is None:
             for p in (a, b):
@@ -283,40 +284,49 @@ def compare(
             docs = [by_id[a], by_id[b]]
         if len(docs) != 2:
             fail("both accounts must be readable documents")
-        report = compare_pair(docs[0], docs[1], Embedder(), name)
-        write_outputs({"json": json_, "html": html, "md": md}, None, [report], [(docs[0], docs[1])])
+        comparison = compare_pair(docs[0], docs[1], Embedder(), name)
+        write_outputs({"json": json_, "html": html, "md": md}, None, [comparison])
     if not (json_ or html or md):
-        _print_comparison(report)
+        _print_comparison(comparison)
     else:
-        typer.echo(" ".join(f"{k}={v}" for k, v in headline(report).items()))
+        typer.echo(" ".join(f"{k}={v}" for k, v in comparison.headline().items()))
 
 
-def _print_comparison(report: dict) -> None:
+def _print_comparison(comparison) -> None:
+    """The comparison (a framing.Comparison) on screen: its claims from the documents it holds,
+    the figures (similarity, confidence, differences, positions) as its JSON record has them."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    a, b = report["a"], report["b"]
-    console.print(f"[bold]A[/] {a['doc_id']} ({a.get('side')}, {a.get('outlet')})  [bold]B[/] {b['doc_id']} ({b.get('side')}, {b.get('outlet')})")
+    record = comparison.to_json()
+    da, db = comparison.doc_a, comparison.doc_b
+
+    def said(doc, i):
+        claim = doc.claims[i]
+        return f"{claim.label}/{claim.holder}: {doc.slice(claim)}"
+
+    console.print(f"[bold]A[/] {da.id} ({da.meta.get('side')}, {da.meta.get('outlet')})  [bold]B[/] {db.id} ({db.meta.get('side')}, {db.meta.get('outlet')})")
     t = Table(title="what both reported")
     for col in ("A", "B", "sim", "conf.", "differences"):
         t.add_column(col)
-    for row in report["aligned"]:
+    for p, row in zip(comparison.alignments, record["aligned"]):
         d = row["differences"]
         diffs = [f"label {d['label']['a']}->{d['label']['b']}" if d["label"] else "",
                  f"holder {d['holder']['a']}->{d['holder']['b']}" if d["holder"] else "",
                  ("only A: " + ", ".join(d["positions_only_a"] + d["intensifiers_only_a"])) if d["positions_only_a"] or d["intensifiers_only_a"] else "",
                  ("only B: " + ", ".join(d["positions_only_b"] + d["intensifiers_only_b"])) if d["positions_only_b"] or d["intensifiers_only_b"] else ""]
-        t.add_row(f"{row['a']['label']}/{row['a']['holder']}: {row['a']['text']}", f"{row['b']['label']}/{row['b']['holder']}: {row['b']['text']}",
-                  f"{row['similarity']:.2f}", f"{row['confidence']:.2f}", "; ".join(x for x in diffs if x))
+        t.add_row(said(da, p.a), said(db, p.b), f"{row['similarity']:.2f}", f"{row['confidence']:.2f}",
+                  "; ".join(x for x in diffs if x))
     console.print(t)
-    for key, title in (("only_a", "only in A"), ("only_b", "only in B")):
+    for doc, indices, title in ((da, comparison.only_a, "only in A"), (db, comparison.only_b, "only in B")):
         t = Table(title=title)
         t.add_column("label"); t.add_column("holder"); t.add_column("claim")
-        for c in report[key]:
-            t.add_row(c["label"], str(c["holder"]), c["text"])
+        for i in indices:
+            claim = doc.claims[i]
+            t.add_row(claim.label, str(claim.holder), doc.slice(claim))
         console.print(t)
-    p = report["positions"]
+    p = record["positions"]
     console.print(f"positions in both: {', '.join(p['both']) or '-'}; only A: {', '.join(p['only_a']) or '-'}; only B: {', '.join(p['only_b']) or '-'}")
 
 
@@ -444,7 +454,7 @@ def merge(
     out: Annotated[Path, typer.Option(help="merged claims file (.jsonl, .csv or .parquet)")] = Path("claims.jsonl"),
 ):
     """Join shard outputs, checking that no shard or document is missing or doubled."""
-    from .pipeline import merge as run_merge
+    from .runs import merge as run_merge
 
     with errors_as_lines():
         s = run_merge(shards, out)

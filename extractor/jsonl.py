@@ -22,3 +22,14 @@ def read_jsonl(path: Path, error: type[ReadoutError] = InputError) -> Iterator[t
             if not isinstance(row, dict):
                 raise error(f"{path}:{n}: expected a JSON object, found {type(row).__name__}")
             yield n, row
+
+
+def iter_complete_lines(path: Path) -> Iterator[dict]:
+    """The objects of a journal readout appends to: complete lines only (a line cut by a
+    kill has no newline and is dropped); no file, no lines."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.endswith("\n"):
+                yield json.loads(line)

@@ -1,22 +1,17 @@
 """The extraction pipeline: Documents -> segmented -> claim spans -> holders -> positions,
-and the batch run that streams a corpus into a claims file."""
+and the engine that runs it in this process (extractor/runs.py streams a corpus through an
+engine into a claims file)."""
 from __future__ import annotations
 
-import json
-import sys
-import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
-from .articles import Failure, iter_documents
-from .errors import InputError
 from .holders import attribute_holders
 from .positions import link_positions
 from .segment import segment
-from .types import Document, claim_record
+from .types import Document
 
 
 def annotate(docs: Sequence[Document], tagger) -> list[Document]:
@@ -26,371 +21,29 @@ def annotate(docs: Sequence[Document], tagger) -> list[Document]:
 
 
 def batched(items: Iterable, n: int) -> Iterator[list]:
-    batch = []
-    for x in items:
-        batch.append(x)
-        if len(batch) == n:
-            yield batch
-            batch = []
-    if batch:
+    it = iter(items)
+    while batch := list(islice(it, n)):
         yield batch
 
 
-FORMATS = ("jsonl", "csv", "parquet")
-
-
 @dataclass
-class RunSummary:
-    documents: int = 0
-    claims: int = 0
-    resumed: int = 0
-    failures: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    per_doc: Counter = field(default_factory=Counter)
-    per_label_holder: Counter = field(default_factory=Counter)
-    seconds: float = 0.0
+class LocalEngine:
+    """The pipeline in this process, `batch_docs` documents per model call (runs.Engine)."""
+    tagger: object
+    batch_docs: int = 8
 
+    @property
+    def name(self) -> str:
+        return self.tagger.name
 
-def output_format(out: Path, fmt: str | None) -> str:
-    fmt = fmt or {".csv": "csv", ".parquet": "parquet"}.get(out.suffix, "jsonl")
-    if fmt not in FORMATS:
-        raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    return fmt
+    @property
+    def path(self) -> Path | None:
+        return getattr(self.tagger, "path", None)
 
+    @property
+    def config_hash(self) -> str | None:
+        return getattr(self.tagger, "config_hash", None)
 
-@dataclass
-class RunFiles:
-    """Everything a run writes beside its output. The journal and the index make a run
-    resumable: claims are appended to the journal and flushed, then the document's id is
-    appended to the index; a document is finished once its id is in the index."""
-    out: Path
-
-    def _beside(self, suffix: str) -> Path:
-        return self.out.with_name(self.out.name + suffix)
-
-    journal = property(lambda self: self._beside(".partial.jsonl"))
-    index = property(lambda self: self._beside(".done.jsonl"))
-    meta = property(lambda self: self._beside(".meta.json"))
-    errors = property(lambda self: self._beside(".errors.jsonl"))
-
-
-def parse_shard(spec: str | None) -> tuple[int, int] | None:
-    """"K/N" -> (K, N), 1 <= K <= N."""
-    if spec is None:
-        return None
-    try:
-        k, n = (int(x) for x in spec.split("/"))
-    except ValueError:
-        raise InputError(f"--shard {spec!r}: expected K/N, e.g. 3/8") from None
-    if not 1 <= k <= n:
-        raise InputError(f"--shard {spec!r}: K must be between 1 and N")
-    return k, n
-
-
-def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
-    """Deterministic and disjoint: a document belongs to shard (hash of its id mod N) + 1,
-    whatever machine or order it is read in."""
-    import hashlib
-
-    if shard is None:
-        return True
-    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % shard[1] == shard[0] - 1
-
-
-def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str, shard=None) -> str:
-    """Same inputs, same model, same options: the same run, which may resume."""
-    import hashlib
-
-    from . import __version__
-
-    blob = json.dumps([sorted(str(Path(p).resolve()) for p in inputs), model, side, meeting, fmt, __version__, shard])
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def _iter_jsonl(path: Path) -> Iterator[dict]:
-    """Complete lines only: a line cut by a kill has no newline and is dropped."""
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.endswith("\n"):
-                yield json.loads(line)
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    return list(_iter_jsonl(path))
-
-
-def _prepare(files: RunFiles, key: str, overwrite: bool) -> tuple[set[str], list[dict]]:
-    """Finished document ids and the index rows of an unfinished run to resume, or nothing."""
-    meta = json.loads(files.meta.read_text()) if files.meta.exists() else None
-    unfinished = files.index.exists() or files.journal.exists()
-    if overwrite or meta is None:
-        for p in (files.journal, files.index, files.errors):
-            p.unlink(missing_ok=True)
-        return set(), []
-    if meta.get("run_key") != key:
-        # not this run: never resume it; its output is replaced (atomically, at the end)
-        print(f"warning: {files.out} was written by another run (model {meta.get('model')}, other inputs or "
-              "options); starting afresh", file=sys.stderr)
-        for p in (files.journal, files.index, files.errors):
-            p.unlink(missing_ok=True)
-        return set(), []
-    if meta.get("status") == "complete":
-        # finished; an index left by a kill after the sidecar was written is only a leftover
-        files.index.unlink(missing_ok=True)
-        return {"*"}, []
-    if meta.get("status") == "finalising" and not files.journal.exists():
-        # killed after the journal became the output: the output is whole, only the
-        # bookkeeping after it is left to do (never "resume" into an empty journal)
-        return {"finalised"}, _read_jsonl(files.index)
-    if not unfinished:
-        return set(), []
-    index = _read_jsonl(files.index)
-    done = {r["doc_id"] for r in index if "doc_id" in r}
-    from .outputs import atomic
-
-    with atomic(files.journal) as tmp, open(tmp, "w", encoding="utf-8") as fh:  # drops the claims of a document cut off mid-way
-        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in _iter_jsonl(files.journal) if r["doc_id"] in done)
-    return done, index
-
-
-def extract(inputs: Sequence[Path], out: Path, tagger, side: str | None = None, meeting: str | None = None,
-            batch_docs: int = 8, on_doc: Callable[[str], None] | None = None, overwrite: bool = False,
-            fmt: str | None = None, shard: tuple[int, int] | None = None) -> RunSummary:
-    """Stream the inputs through the pipeline into `out` (JSONL, CSV or Parquet).
-
-    Each document's claims reach the journal, flushed, as soon as its batch is done, and a
-    stopped run started again with the same command skips finished documents and ends with
-    the same output as an uninterrupted run. A document that cannot be read is recorded in
-    <out>.errors.jsonl and the run goes on. The output is replaced atomically at the end.
-    """
-    from .outputs import refuse_inputs_as_output, run_lock
-
-    fmt = output_format(out, fmt)
-    refuse_inputs_as_output(out, inputs)
-    with run_lock(out):
-        return _extract(inputs, out, tagger, side, meeting, batch_docs, on_doc, overwrite, fmt, shard)
-
-
-def _extract(inputs, out: Path, tagger, side, meeting, batch_docs, on_doc, overwrite, fmt, shard) -> RunSummary:
-    t0 = time.perf_counter()
-    files = RunFiles(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    key = run_key(inputs, tagger.name, side, meeting, fmt, shard)
-    done, index = _prepare(files, key, overwrite)
-    summary = RunSummary()
-    if "*" in done:
-        summary.seconds = time.perf_counter() - t0
-        summary.resumed = -1  # already complete: nothing to do
-        return summary
-    summary.failures = [r for r in index if "error" in r]
-    if "finalised" in done:
-        previous = json.loads(files.meta.read_text())
-        summary.resumed = previous.get("resumed_documents", 0)
-        summary.warnings = previous.get("warnings", [])
-        return _complete(files, fmt, key, tagger, summary, previous.get("started"), shard, t0)
-    summary.resumed = len(done)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    _write_meta(files, key, tagger, summary, [r for r in index if "doc_id" in r], started, "running", shard)
-    with open(files.journal, "a", encoding="utf-8") as journal, open(files.index, "a", encoding="utf-8") as idx:
-        def note(row: dict) -> None:
-            idx.write(json.dumps(row, ensure_ascii=False) + "\n")
-            idx.flush()
-
-        todo = (i for i in iter_documents(list(inputs), side=side, meeting=meeting)
-                if in_shard(i.source if isinstance(i, Failure) else i.id, shard)
-                and (isinstance(i, Failure) or i.id not in done))
-        failed_before = {f.get("source") for f in summary.failures}
-        for batch in batched(todo, batch_docs):
-            docs = []
-            for item in batch:
-                if isinstance(item, Failure):
-                    if item.source in failed_before:
-                        continue    # recorded before the run was cut: listed once
-                    row = {"source": item.source, "error": item.message}
-                    summary.failures.append(row)
-                    note(row)
-                    print(f"error: {item.message}", file=sys.stderr)
-                    if on_doc:
-                        on_doc(item.source)
-                else:
-                    docs.append(item)
-                    for w in item.meta.get("warnings", ()):
-                        summary.warnings.append(w)
-                        print(f"warning: {w}", file=sys.stderr)
-            for doc in annotate(docs, tagger) if docs else []:
-                for c in doc.claims:
-                    journal.write(json.dumps(claim_record(doc, c) | {"model": tagger.name}, ensure_ascii=False) + "\n")
-                journal.flush()
-                note({"doc_id": doc.id, "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256"), "claims": len(doc.claims)})
-                if on_doc:
-                    on_doc(doc.id)
-    return _complete(files, fmt, key, tagger, summary, started, shard, t0)
-
-
-def _complete(files: RunFiles, fmt: str, key: str, tagger, summary: RunSummary, started: str | None,
-              shard, t0: float) -> RunSummary:
-    """Finalisation, safe to cut at any instant and to run again: (1) the sidecar says
-    "finalising"; (2) the journal becomes the output (a rename, or the output written and
-    renamed and then the journal removed); (3) the errors file; (4) the sidecar says
-    "complete"; (5) the index is removed. A run started again after a cut at (2) or later
-    finds the sidecar "finalising" and no journal, and only redoes (3)-(5) from the output;
-    a cut within (2) leaves the journal, from which the output is written again."""
-    finished = [r for r in _read_jsonl(files.index) if "doc_id" in r]
-    source = files.journal if files.journal.exists() else None
-    rows = _iter_jsonl(files.journal) if source else iter(_output_rows(files.out))
-    for r in rows:  # streamed from the journal: memory stays flat in corpus size
-        summary.per_label_holder[(r["label"], r["holder"])] += 1
-        summary.claims += 1
-    for r in finished:
-        summary.per_doc[r["doc_id"]] = r["claims"]
-    summary.documents = len(finished)
-    _write_meta(files, key, tagger, summary, finished, started, "finalising", shard)
-    if source is not None:
-        _finalise(files, fmt)
-    if summary.failures:
-        files.errors.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures), encoding="utf-8")
-    else:
-        files.errors.unlink(missing_ok=True)
-    summary.seconds = time.perf_counter() - t0
-    _write_meta(files, key, tagger, summary, finished, started, "complete", shard)
-    files.index.unlink(missing_ok=True)
-    return summary
-
-
-def _output_rows(out: Path) -> list[dict]:
-    from .exports import read_claims
-
-    return read_claims(out) if out.exists() else []
-
-
-def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
-    """The journal becomes the output, atomically, in the chosen format, streamed in chunks."""
-    if fmt == "jsonl":
-        files.journal.replace(files.out)
-        return
-    from .outputs import atomic
-
-    with atomic(files.out) as tmp:
-        _write_table(_iter_jsonl(files.journal), tmp, fmt, chunk)
-    files.journal.unlink()
-
-
-def _write_table(rows: Iterator[dict], tmp: Path, fmt: str, chunk: int) -> None:
-    """Claim lines as CSV (list and map fields as JSON text) or Parquet, streamed in chunks."""
-    if fmt == "csv":
-        import csv
-
-        from .exports import FLAT_JSON_FIELDS, csv_cell
-
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = None
-            for r in rows:
-                r = {k: csv_cell(v) for k, v in r.items()} | {k: json.dumps(r[k], ensure_ascii=False) for k in FLAT_JSON_FIELDS if k in r}
-                if writer is None:
-                    writer = csv.DictWriter(fh, fieldnames=list(r))
-                    writer.writeheader()
-                writer.writerow(r)
-            if writer is None:
-                fh.write("doc_id\n")
-    else:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        writer = None
-        for batch in batched(rows, chunk):
-            batch = [r | {"position_scores": json.dumps(r.get("position_scores") or {})} for r in batch]
-            table = pa.Table.from_pylist(batch)
-            if "positions" in table.column_names:     # an all-empty first chunk would type it list<null>
-                i = table.column_names.index("positions")
-                table = table.set_column(i, "positions", table["positions"].cast(pa.list_(pa.string())))
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema) if table.schema != writer.schema else table)
-        if writer is None:
-            pq.write_table(pa.table({"doc_id": pa.array([], pa.string())}), tmp)
-        else:
-            writer.close()
-
-
-def _write_meta(files: RunFiles, key: str, tagger, summary: RunSummary, inputs_meta: list[dict], started: str,
-                status: str, shard: tuple[int, int] | None = None) -> None:
-    from . import __version__
-    from .artifacts import write_json
-
-    card = getattr(tagger, "path", None)
-    write_json(files.meta, {
-        "status": status,
-        "run_key": key,
-        "readout_version": __version__,
-        "model": tagger.name,
-        "model_card": str(Path(card) / "README.md") if card else None,
-        "model_config_hash": getattr(tagger, "config_hash", None),
-        "model_config": json.loads((Path(card) / "training_config.json").read_text())
-        if card and (Path(card) / "training_config.json").exists() else None,
-        "started": started,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds") if status == "complete" else None,
-        "documents": summary.documents,
-        "claims": summary.claims,
-        "resumed_documents": summary.resumed,
-        "shard": {"k": shard[0], "n": shard[1]} if shard else None,
-        "failures": summary.failures,
-        "warnings": summary.warnings,
-        "inputs": inputs_meta,
-    })
-
-
-def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> dict:
-    """Join the outputs of `extract --shard K/N` runs, checking that they come from one job
-    (same model, same N, every K once) and that no document is missing or doubled."""
-    from .exports import read_claims
-    from .outputs import refuse_inputs_as_output
-
-    refuse_inputs_as_output(out, shard_outputs)
-    metas = []
-    for p in shard_outputs:
-        meta_path = RunFiles(Path(p)).meta
-        if not meta_path.exists():
-            raise InputError(f"{p}: no {meta_path.name} beside it; merge needs the sidecars of `extract --shard` runs")
-        meta = json.loads(meta_path.read_text())
-        if meta.get("status") != "complete":
-            raise InputError(f"{p}: shard run not complete (status {meta.get('status')!r}); run it again to finish")
-        if not meta.get("shard"):
-            raise InputError(f"{p}: not a sharded run (no --shard K/N)")
-        metas.append((Path(p), meta))
-    models = {m["model"] for _, m in metas}
-    ns = {m["shard"]["n"] for _, m in metas}
-    if len(models) > 1 or len(ns) > 1:
-        raise InputError(f"shards disagree: models {sorted(models)}, N {sorted(ns)}")
-    n = ns.pop()
-    ks = sorted(m["shard"]["k"] for _, m in metas)
-    missing, doubled = sorted(set(range(1, n + 1)) - set(ks)), sorted({k for k in ks if ks.count(k) > 1})
-    if missing or doubled:
-        raise InputError(f"shards of {n}: missing {missing or 'none'}, given twice {doubled or 'none'}")
-    owner: dict[str, Path] = {}
-    rows = []
-    for p, meta in sorted(metas, key=lambda x: x[1]["shard"]["k"]):
-        for d in meta["inputs"]:
-            if d["doc_id"] in owner:
-                raise InputError(f"document {d['doc_id']!r} is in both {owner[d['doc_id']]} and {p}")
-            owner[d["doc_id"]] = p
-        claims = read_claims(p)
-        counted = Counter(r["doc_id"] for r in claims)
-        for d in meta["inputs"]:
-            if counted.get(d["doc_id"], 0) != d["claims"]:
-                raise InputError(f"{p}: {d['doc_id']} has {counted.get(d['doc_id'], 0)} claims, its sidecar says {d['claims']}")
-        stray = set(counted) - {d["doc_id"] for d in meta["inputs"]}
-        if stray:
-            raise InputError(f"{p}: claims of documents its sidecar does not list: {sorted(stray)[:5]}")
-        rows += claims
-    files = RunFiles(out)
-    with open(files.journal, "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    _finalise(files, output_format(out, fmt))
-    summary = {"shards": n, "documents": len(owner), "claims": len(rows), "model": models.pop(),
-               "failures": [f for _, m in metas for f in m.get("failures", [])]}
-    from .artifacts import write_json
-    write_json(files.meta, {"status": "complete", "merged_from": [str(p) for p, _ in metas], **summary,
-                            "inputs": [d for _, m in metas for d in m["inputs"]]})
-    return summary
+    def annotate(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for batch in batched(docs, self.batch_docs):
+            yield from annotate(batch, self.tagger)

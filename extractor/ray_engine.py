@@ -1,18 +1,17 @@
-"""The same extraction as a Ray Data job: documents are read and checked by the driver (so
-bad input is handled exactly as in a single-process run), tagged by a pool of actors that
-each load the tagger once, and written by the driver in input order through the same
-writer. Runs on a local Ray by default, on an existing cluster with `address`."""
+"""The extraction as a Ray Data job, behind the same engine interface as the local pipeline
+(extractor/runs.py): the run reads and checks the documents in the driver (so bad input is
+handled exactly as in a single-process run) and writes, resumes and finalises as for any
+engine; a pool of actors, each loading the tagger once, annotates them. Runs on a local Ray
+by default, on an existing cluster with `address`."""
 from __future__ import annotations
 
 import json
 import os
-import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .articles import Failure, iter_documents
-from .pipeline import RunFiles, RunSummary, _complete, output_format, run_key
-from .types import Document, claim_record
+from .records import ClaimRecord
+from .types import Document
 
 
 class ClaimExtractor:
@@ -27,71 +26,73 @@ class ClaimExtractor:
         from .pipeline import annotate
 
         docs = [Document(i, t, json.loads(m)) for i, t, m in zip(batch["id"], batch["text"], batch["meta"])]
-        lines = []
-        for order, doc in zip(batch["order"], annotate(docs, self.tagger)):
-            claims = [json.dumps(claim_record(doc, c) | {"model": self.tagger.name}, ensure_ascii=False) for c in doc.claims]
-            lines.append(json.dumps({"order": int(order), "doc_id": doc.id, "claims": claims, "model": self.tagger.name,
-                                     "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256")}))
-        return {"result": lines}
+        # claims travel back as claim records (the driver rebuilds them with their document)
+        return {"order": batch["order"],
+                "claims": [json.dumps([ClaimRecord.of(d, c).to_dict() for c in d.claims]) for d in annotate(docs, self.tagger)]}
 
 
-def extract_ray(inputs: Sequence[Path], out: Path, model_dir: Path, side: str | None = None, meeting: str | None = None,
-                workers: int = 1, address: str | None = None, fmt: str | None = None, batch_docs: int = 8,
-                int8: bool = False) -> RunSummary:
-    import time
-    from datetime import datetime, timezone
+class RayEngine:
+    """runs.Engine on Ray: `workers` actors, `batch_docs` documents per actor call."""
 
-    from .outputs import refuse_inputs_as_output, run_lock
+    def __init__(self, model_dir: Path, workers: int = 1, address: str | None = None, int8: bool = False,
+                 batch_docs: int = 8):
+        from .tagger import model_identity
 
-    t0 = time.perf_counter()
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.path, self.workers, self.address, self.int8, self.batch_docs = Path(model_dir), workers, address, int8, batch_docs
+        self.name, self.config_hash = model_identity(self.path, int8)
 
-    fmt = output_format(out, fmt)
-    refuse_inputs_as_output(out, inputs)
-    with run_lock(out):
-        return _extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch_docs, int8, t0, started)
+    def _start(self) -> None:
+        import ray
+
+        if ray.is_initialized():
+            return
+        if self.address:
+            ray.init(address=self.address, log_to_driver=False, configure_logging=False, logging_level="ERROR")
+            return
+        local_only()
+        # address="local": a new Ray on this machine, whatever RAY_ADDRESS says
+        ray.init(address="local", include_dashboard=False, log_to_driver=False, configure_logging=False,
+                 logging_level="ERROR", num_cpus=max(self.workers, 1))
+
+    def annotate(self, docs: Iterable[Document]) -> Iterator[Document]:
+        import ray
+
+        # the documents are handed to Ray at once; the results stream back in input order
+        docs = list(docs)
+        if not docs:
+            return
+        self._start()
+        ctx = ray.data.DataContext.get_current()
+        ctx.execution_options.preserve_order = True
+        ctx.enable_progress_bars = False
+        items = [{"order": n, "id": d.id, "text": d.text, "meta": json.dumps(d.meta)} for n, d in enumerate(docs)]
+        ds = ray.data.from_items(items).map_batches(
+            ClaimExtractor, fn_constructor_args=(str(self.path), self.int8), batch_size=self.batch_docs,
+            compute=ray.data.ActorPoolStrategy(size=self.workers), batch_format="numpy", num_cpus=1)
+        for row in ds.iter_rows():
+            doc = docs[int(row["order"])]
+            claims = tuple(ClaimRecord.from_dict(r).to_claim() for r in json.loads(row["claims"]))
+            yield doc.with_(claims=claims, sentences=_sentences(doc))
 
 
-def _extract_ray(inputs, out, model_dir, side, meeting, workers, address, fmt, batch_docs, int8, t0, started) -> RunSummary:
-    import ray
-    from types import SimpleNamespace
+def local_only() -> None:
+    """A local Ray that listens on 127.0.0.1 only and reports nothing. Ray binds every server
+    (GCS, raylet, workers, agents) to loopback exactly when its node address is 127.0.0.1,
+    and takes 127.0.0.1 as the node address only when it thinks it cannot form a cluster
+    (RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0; passing _node_ip_address=127.0.0.1 does not help,
+    Ray swaps it for the machine's routable address). Checked against Ray 2.60 with the
+    listening sockets of a run (tests/test_ray.py)."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"   # read when ray is imported
+    try:
+        from ray._private import ray_constants
+    except ImportError:        # a Ray that moved it: the variable alone, read on import
+        return
+    ray_constants.ENABLE_RAY_CLUSTER = False                # ray may be imported already
 
-    summary = RunSummary()
-    items = []
-    for item in iter_documents(list(inputs), side=side, meeting=meeting):
-        if isinstance(item, Failure):
-            summary.failures.append({"source": item.source, "error": item.message})
-            print(f"error: {item.message}", file=sys.stderr)
-        else:
-            items.append({"order": len(items), "id": item.id, "text": item.text, "meta": json.dumps(item.meta)})
-    if not ray.is_initialized():
-        # a local Ray: no dashboard, no usage report. Its gRPC services still listen on all
-        # interfaces (even with _node_ip_address=127.0.0.1); Ray's token authentication guards them
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        local = {} if address else {"num_cpus": max(workers, 1)}
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False,
-                 logging_level="ERROR", **local)
-    ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True
-    ctx.enable_progress_bars = False
-    files = RunFiles(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    model_name = None
-    for stale in (files.index, files.meta):   # a sidecar of another run must not describe this output
-        stale.unlink(missing_ok=True)
-    with open(files.journal, "w", encoding="utf-8") as journal, open(files.index, "w", encoding="utf-8") as idx:
-        if items:
-            ds = ray.data.from_items(items).map_batches(
-                ClaimExtractor, fn_constructor_args=(str(model_dir), int8), batch_size=batch_docs,
-                compute=ray.data.ActorPoolStrategy(size=workers), batch_format="numpy", num_cpus=1)
-            for row in ds.iter_rows():
-                result = json.loads(row["result"])
-                journal.writelines(c + "\n" for c in result["claims"])
-                idx.write(json.dumps({"doc_id": result["doc_id"], "path": result["path"], "sha256": result["sha256"],
-                                      "claims": len(result["claims"])}, ensure_ascii=False) + "\n")
-                model_name = result["model"]
-        idx.writelines(json.dumps(f, ensure_ascii=False) + "\n" for f in summary.failures)
-    # the same sidecar and finalisation as a local run
-    tagger = SimpleNamespace(name=model_name or f"{Path(model_dir).name}", path=Path(model_dir), config_hash=None)
-    key = run_key(inputs, tagger.name, side, meeting, fmt)
-    return _complete(files, fmt, key, tagger, summary, started, None, t0)
+
+def _sentences(doc: Document):
+    """The sentences claim records quote (the actor segmented its own copy of the document)."""
+    from .segment import segment
+
+    return segment(doc).sentences

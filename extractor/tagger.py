@@ -81,6 +81,19 @@ def check_label_map(path: Path, id2label: dict) -> None:
                          f"{[ID2LABEL.get(i) for i in diff]}); retrain with `readout train`")
 
 
+def _training_config(path: Path) -> dict:
+    return json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
+
+
+def model_identity(path: Path, int8: bool = False) -> tuple[str, str | None]:
+    """A tagger folder's name as claim lines and sidecars give it (folder@hash of the
+    weights, +int8 for the quantised model) and the hash of its training config, without
+    loading the model."""
+    meta = _training_config(path)
+    cfg_hash = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12] if meta else None
+    return f"{path.name}@{weights_id(path)}" + ("+int8" if int8 else ""), cfg_hash
+
+
 class ClaimTagger:
     def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger",
                  path: Path | None = None, config_hash: str | None = None):
@@ -111,13 +124,13 @@ class ClaimTagger:
         quiet_transformers()
 
         path = require_model(path)
-        meta = json.loads((path / "training_config.json").read_text()) if (path / "training_config.json").exists() else {}
+        meta = _training_config(path)
         model = AutoModelForTokenClassification.from_pretrained(path, local_files_only=True, use_safetensors=True)
         check_label_map(path, model.config.id2label)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        cfg_hash = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12] if meta else None
+        name, cfg_hash = model_identity(path)
         tagger = cls(model, tokenizer, meta.get("max_length", 256), meta.get("stride", 64),
-                     name=f"{path.name}@{weights_id(path)}", path=path, config_hash=cfg_hash)
+                     name=name, path=path, config_hash=cfg_hash)
         return tagger.quantized() if quantize else tagger
 
     @torch.inference_mode()

@@ -93,41 +93,8 @@ class Document:
         return replace(self, **changes)
 
 
-SENTENCE_CAP = 2000        # characters: a longer sentence is cut around the claim in claim records
-SENTENCE_CONTEXT = 500
-
-
 def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
-    """The output contract: one JSON object per claim."""
-    from .labels import EVENT_CODES
+    """The output contract (extractor/records.py)."""
+    from .records import claim_record as record
 
-    sent = doc.sentence_of(claim.start)
-    codes = EVENT_CODES.get(claim.label, {})
-    truncated = False
-    if sent is not None and sent.end - sent.start > SENTENCE_CAP:
-        # a run-on "sentence" (a page without full stops) would be copied into every claim
-        # it holds: keep the claim with SENTENCE_CONTEXT characters either side instead
-        start = max(sent.start, claim.start - SENTENCE_CONTEXT)
-        sent, truncated = Sentence(start, min(sent.end, claim.end + SENTENCE_CONTEXT)), True
-    return {
-        "doc_id": doc.id,
-        "side": doc.meta.get("side"),
-        "meeting": doc.meta.get("meeting"),
-        "outlet": doc.meta.get("outlet"),
-        "date": doc.meta.get("date"),
-        "label": claim.label,
-        "holder": claim.holder,
-        "speaker": claim.speaker,
-        "start": claim.start,
-        "end": claim.end,
-        "text": doc.slice(claim),
-        "sentence": doc.slice(sent) if sent else None,
-        "sentence_start": sent.start if sent else None,
-        "sentence_truncated": truncated,
-        "positions": list(claim.position_ids),
-        "position_scores": {p.position_id: round(p.score, 4) for p in claim.positions},
-        "score": round(claim.score, 4),
-        "plover": codes.get("plover"),
-        "cameo": codes.get("cameo"),
-        "source": claim.source,
-    }
+    return record(doc, claim)

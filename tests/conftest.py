@@ -26,6 +26,18 @@ TINY_TEXT = (
 )
 
 
+def corpus_jsonl(tmp_path, n=60):
+    """A JSONL corpus of n documents (the two fixture texts in turn), two per meeting."""
+    import json
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    rows = [{"id": f"d{i:03d}", "text": texts[i % 2], "side": "vn" if i % 2 == 0 else "cn", "meeting": f"m{i // 2}"}
+            for i in range(n)]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
 @pytest.fixture
 def tiny_doc() -> Document:
     doc = segment(Document(id="tiny", text=TINY_TEXT, meta={"side": "cn", "genre": "news report"}))

@@ -11,16 +11,8 @@ import time
 import pandas as pd
 import pytest
 
-from tests.conftest import CORPUS
-
-
-def _corpus(tmp_path, n=60):
-    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
-    rows = [{"id": f"d{i:03d}", "text": texts[i % 2], "side": "vn" if i % 2 == 0 else "cn", "meeting": f"m{i // 2}"}
-            for i in range(n)]
-    path = tmp_path / "corpus.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
+from extractor.pipeline import LocalEngine
+from tests.conftest import CORPUS, corpus_jsonl as _corpus
 
 
 def _cmd(corpus, out, model, *extra):
@@ -46,7 +38,7 @@ def test_killed_run_resumes_to_the_same_output(trained_tiny, tmp_path):
     assert not out.exists()
 
     r = subprocess.run(_cmd(corpus, out, trained_tiny), check=True, capture_output=True, text=True)
-    assert "resumed an unfinished run" in r.stderr
+    assert "continued an unfinished run" in r.stderr
     assert out.read_text() == whole.read_text()
     meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
     assert meta["status"] == "complete" and meta["documents"] == 60 and meta["resumed_documents"] >= done_before
@@ -57,10 +49,10 @@ def test_killed_run_resumes_to_the_same_output(trained_tiny, tmp_path):
 
 
 def test_formats_and_provenance(trained_tiny, tmp_path):
-    from extractor.pipeline import extract
+    from extractor.runs import extract
     from extractor.tagger import ClaimTagger
 
-    tagger = ClaimTagger.load(trained_tiny)
+    tagger = LocalEngine(ClaimTagger.load(trained_tiny))
     a = extract([CORPUS], tmp_path / "c.jsonl", tagger)
     b = extract([CORPUS], tmp_path / "c.csv", tagger)
     c = extract([CORPUS], tmp_path / "c.parquet", tagger)
@@ -87,10 +79,10 @@ def test_formats_and_provenance(trained_tiny, tmp_path):
 
 
 def test_another_run_is_never_resumed(trained_tiny, tmp_path, capsys):
-    from extractor.pipeline import extract
+    from extractor.runs import extract
     from extractor.tagger import ClaimTagger
 
-    tagger = ClaimTagger.load(trained_tiny)
+    tagger = LocalEngine(ClaimTagger.load(trained_tiny))
     extract([CORPUS / "alpha.txt"], tmp_path / "c.jsonl", tagger)
     s = extract([CORPUS / "beta.txt"], tmp_path / "c.jsonl", tagger)
     assert "written by another run" in capsys.readouterr().err
@@ -111,18 +103,18 @@ class Cut(BaseException):
 def test_a_cut_at_any_step_of_finalisation_is_finished_by_the_next_run(trained_tiny, tmp_path, monkeypatch, step, fmt):
     from pathlib import Path
 
-    from extractor import pipeline
+    from extractor import pipeline, runs
     from extractor.tagger import ClaimTagger
 
-    tagger = ClaimTagger.load(trained_tiny)
+    tagger = LocalEngine(ClaimTagger.load(trained_tiny))
     corpus = _corpus(tmp_path, n=6)
     whole = tmp_path / "whole" / f"claims.{fmt}"
-    pipeline.extract([corpus], whole, tagger)
+    runs.extract([corpus], whole, tagger)
     whole_jsonl = tmp_path / "whole" / "claims.jsonl"
-    pipeline.extract([corpus], whole_jsonl, tagger)
+    runs.extract([corpus], whole_jsonl, tagger)
     out = tmp_path / "cut" / f"claims.{fmt}"
 
-    real_meta, real_finalise, real_unlink = pipeline._write_meta, pipeline._finalise, Path.unlink
+    real_meta, real_finalise, real_unlink = runs._write_meta, runs._finalise, Path.unlink
 
     def meta(files, key, tagger, summary, inputs, started, status, shard=None):
         real_meta(files, key, tagger, summary, inputs, started, status, shard)
@@ -145,12 +137,12 @@ def test_a_cut_at_any_step_of_finalisation_is_finished_by_the_next_run(trained_t
         real_unlink(self, missing_ok=missing_ok)
 
     with monkeypatch.context() as m:
-        m.setattr(pipeline, "_write_meta", meta)
-        m.setattr(pipeline, "_finalise", finalise)
+        m.setattr(runs, "_write_meta", meta)
+        m.setattr(runs, "_finalise", finalise)
         m.setattr(Path, "unlink", unlink)
         with pytest.raises(Cut):
-            pipeline.extract([corpus], out, tagger)
-    s = pipeline.extract([corpus], out, tagger)
+            runs.extract([corpus], out, tagger)
+    s = runs.extract([corpus], out, tagger)
     assert out.read_text() == whole.read_text()
     n_claims = len(read_claims_of(whole))
     # a cut after the "complete" sidecar needs nothing more; any earlier one is finished now
@@ -158,7 +150,7 @@ def test_a_cut_at_any_step_of_finalisation_is_finished_by_the_next_run(trained_t
     meta_after = json.loads(out.with_name(out.name + ".meta.json").read_text())
     assert meta_after["status"] == "complete" and meta_after["documents"] == 6 and meta_after["claims"] == n_claims
     assert not out.with_name(out.name + ".done.jsonl").exists() and not out.with_name(out.name + ".partial.jsonl").exists()
-    again = pipeline.extract([corpus], out, tagger)
+    again = runs.extract([corpus], out, tagger)
     assert again.resumed == -1 and out.read_text() == whole.read_text()
 
 
@@ -170,13 +162,13 @@ def read_claims_of(path):
 
 def test_an_output_that_is_an_input_is_refused(trained_tiny, tmp_path):
     from extractor.errors import InputError
-    from extractor.pipeline import extract, merge
+    from extractor.runs import extract, merge
     from extractor.tagger import ClaimTagger
 
     corpus = _corpus(tmp_path, n=2)
     before = corpus.read_text()
     with pytest.raises(InputError, match="that is one of the inputs"):
-        extract([corpus], corpus, ClaimTagger.load(trained_tiny))
+        extract([corpus], corpus, LocalEngine(ClaimTagger.load(trained_tiny)))
     assert corpus.read_text() == before
     shard = tmp_path / "s1.jsonl"
     shard.write_text("kept\n")
@@ -188,7 +180,7 @@ def test_an_output_that_is_an_input_is_refused(trained_tiny, tmp_path):
 def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(trained_tiny, tmp_path):
     from extractor.errors import InputError
     from extractor.outputs import run_lock
-    from extractor.pipeline import extract
+    from extractor.runs import extract
     from extractor.tagger import ClaimTagger
 
     corpus, out = _corpus(tmp_path, n=2), tmp_path / "claims.jsonl"
@@ -201,7 +193,7 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(trained
         assert holder.stdout.readline().strip() == "held"
         for _ in range(2):    # a refused run leaves the holder's lock file, so the next is refused too
             with pytest.raises(InputError, match="another readout run is writing it"):
-                extract([corpus], out, ClaimTagger.load(trained_tiny))
+                extract([corpus], out, LocalEngine(ClaimTagger.load(trained_tiny)))
             assert out.with_name(out.name + ".lock").exists()
         assert not out.exists()
     finally:
@@ -210,7 +202,7 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(trained
     # a killed holder leaves no stale lock behind
     with run_lock(out):
         pass
-    assert extract([corpus], out, ClaimTagger.load(trained_tiny)).documents == 2
+    assert extract([corpus], out, LocalEngine(ClaimTagger.load(trained_tiny))).documents == 2
 
 
 def test_bad_options_fail_before_the_model_loads(tmp_path):
@@ -229,7 +221,7 @@ def test_bad_options_fail_before_the_model_loads(tmp_path):
 
 
 def test_a_resumed_run_lists_each_failure_once(trained_tiny, tmp_path):
-    from extractor import pipeline
+    from extractor import pipeline, runs
     from extractor.tagger import ClaimTagger
 
     folder = tmp_path / "corpus"
@@ -251,7 +243,7 @@ def test_a_resumed_run_lists_each_failure_once(trained_tiny, tmp_path):
     with _pytest.MonkeyPatch.context() as m:
         m.setattr(pipeline, "annotate", cut_after_first_batch)
         with _pytest.raises(KeyboardInterrupt):
-            pipeline.extract([folder], out, tagger, batch_docs=1)
-    s = pipeline.extract([folder], out, tagger, batch_docs=1)
+            runs.extract([folder], out, pipeline.LocalEngine(tagger, 1))
+    s = runs.extract([folder], out, pipeline.LocalEngine(tagger, 1))
     assert len(s.failures) == 1 and "empty.txt" in s.failures[0]["source"]
     assert len(out.with_name(out.name + ".errors.jsonl").read_text().splitlines()) == 1

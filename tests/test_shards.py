@@ -3,9 +3,10 @@ import json
 import pytest
 
 from extractor.errors import InputError
-from extractor.pipeline import extract, in_shard, merge, parse_shard
+from extractor.pipeline import LocalEngine
+from extractor.runs import extract, in_shard, merge, parse_shard
 from extractor.tagger import ClaimTagger
-from tests.test_resume import _corpus
+from tests.conftest import corpus_jsonl as _corpus
 
 
 def test_shards_are_disjoint_and_cover_everything():
@@ -18,7 +19,7 @@ def test_shards_are_disjoint_and_cover_everything():
 
 
 def test_sharded_runs_merge_to_the_single_run(trained_tiny, tmp_path):
-    tagger = ClaimTagger.load(trained_tiny)
+    tagger = LocalEngine(ClaimTagger.load(trained_tiny))
     corpus = _corpus(tmp_path, n=12)
     extract([corpus], tmp_path / "all.jsonl", tagger)
     parts = []

@@ -28,7 +28,8 @@ def test_sentences_respect_abbreviations_lines_and_missing_spaces():
 
 
 def test_a_run_on_sentence_is_cut_around_the_claim_in_the_record():
-    from extractor.types import SENTENCE_CAP, SENTENCE_CONTEXT, Claim, Document, Span, claim_record
+    from extractor.records import SENTENCE_CAP, SENTENCE_CONTEXT, claim_record
+    from extractor.types import Claim, Document, Span
 
     text = "word " * 2000 + "Xi said China will deepen trade " + "and more " * 2000
     doc = segment(Document("runon", text, {"side": "cn"}))
