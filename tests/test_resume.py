@@ -247,3 +247,101 @@ def test_a_resumed_run_lists_each_failure_once(trained_tiny, tmp_path):
     s = runs.extract([folder], out, pipeline.LocalEngine(tagger, 1))
     assert len(s.failures) == 1 and "empty.txt" in s.failures[0]["source"]
     assert len(out.with_name(out.name + ".errors.jsonl").read_text().splitlines()) == 1
+
+
+def _lines_by_doc(path):
+    from extractor.exports import read_claims
+
+    out = {}
+    for r in read_claims(path):
+        out.setdefault(r["doc_id"], []).append(r)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_a_rerun_processes_changed_new_and_fixed_documents_and_drops_removed_ones(trained_tiny, tmp_path, fmt):
+    """Resumption is keyed on each document's sha256, not on file paths: after a finished run,
+    an edited article is extracted again, a new one is added, a removed one leaves the output,
+    a failed one once fixed is processed; the result equals a fresh run on the folder as it is."""
+    from extractor import runs
+    from extractor.tagger import ClaimTagger
+
+    engine = LocalEngine(ClaimTagger.load(trained_tiny), 1)
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    (folder / "gamma.txt").write_text("  ")                      # fails: empty
+    out = tmp_path / f"claims.{fmt}"
+    first = runs.extract([folder], out, engine)
+    assert first.documents == 2 and len(first.failures) == 1
+    meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    old_sha = {i["doc_id"]: i["sha256"] for i in meta["inputs"]}
+
+    # nothing changed: nothing done, and the failure is still reported
+    same = runs.extract([folder], out, engine)
+    assert same.resumed == -1 and len(same.failures) == 1
+
+    alpha = (folder / "alpha.txt").read_text(encoding="utf-8")
+    (folder / "alpha.txt").write_text(alpha.replace("\n", "\nThe two sides agreed to expand trade.\n", 1), encoding="utf-8")
+    (folder / "gamma.txt").write_text("Viet Nam and China agreed to deepen cooperation in trade.\n")   # fixed
+    shutil.copy(folder / "beta.txt", folder / "delta.txt")                                    # new
+    s = runs.extract([folder], out, engine)
+    assert s.previous == "complete" and s.changed == 1 and s.resumed == 1 and s.removed == 0
+    assert s.documents == 4 and not s.failures and not out.with_name(out.name + ".errors.jsonl").exists()
+    meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    sha = {i["doc_id"]: i["sha256"] for i in meta["inputs"]}
+    assert sha["alpha"] != old_sha["alpha"] and sha["beta"] == old_sha["beta"] and set(sha) == {"alpha", "beta", "gamma", "delta"}
+
+    fresh = tmp_path / f"fresh.{fmt}"
+    runs.extract([folder], fresh, engine)
+    got, want = _lines_by_doc(out), _lines_by_doc(fresh)
+    assert got == want
+    new_alpha = (folder / "alpha.txt").read_text(encoding="utf-8")
+    assert all(new_alpha[r["start"]:r["end"]] == r["text"] for r in got["alpha"])
+
+    (folder / "delta.txt").unlink()                                                            # removed
+    gone = runs.extract([folder], out, engine)
+    assert gone.removed == 1 and gone.resumed == 3 and "delta" not in _lines_by_doc(out)
+    assert runs.extract([folder], out, engine).resumed == -1
+
+
+def test_an_edit_during_a_cut_run_is_not_mixed_into_the_resumed_one(trained_tiny, tmp_path):
+    """Cut after some documents, one of the finished ones edited, then resumed: the edited
+    one is extracted again from its new text, none of its old claims stay."""
+    from extractor import pipeline, runs
+    from extractor.tagger import ClaimTagger
+
+    tagger = ClaimTagger.load(trained_tiny)
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    out = tmp_path / "claims.jsonl"
+    real, calls = pipeline.annotate, []
+
+    def cut_after_first(docs, tagger_):
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return real(docs, tagger_)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pipeline, "annotate", cut_after_first)
+        with pytest.raises(KeyboardInterrupt):
+            runs.extract([folder], out, LocalEngine(tagger, 1))
+    (folder / "alpha.txt").write_text("China and Viet Nam agreed to build a railway.\n", encoding="utf-8")
+    s = runs.extract([folder], out, LocalEngine(tagger, 1))
+    assert s.previous == "running" and s.changed == 1 and s.resumed == 0 and s.documents == 2
+    text = (folder / "alpha.txt").read_text(encoding="utf-8")
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in _lines_by_doc(out).get("alpha", []))
+
+
+def test_a_remaining_failure_keeps_the_exit_status_non_zero(trained_tiny, tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    (folder / "gamma.txt").write_text("  ")
+    args = ["extract", str(folder), "--out", str(tmp_path / "c.jsonl"), "--model", str(trained_tiny)]
+    first, again = CliRunner().invoke(app, args), CliRunner().invoke(app, args)
+    assert first.exit_code == 1 and again.exit_code == 1
+    assert "already complete" in again.output and "1 document(s) failed" in again.output
