@@ -19,7 +19,8 @@ from .segment import segment
 from .errors import AnnotationError
 from .folds import FOLDS_FILE, load_folds, splits
 from .standoff import load_gold
-from .types import Claim, Document, PositionLink, Span
+from .records import ClaimRecord
+from .types import Document
 
 
 def system_scores(pairs: list[tuple[tuple, tuple]], docs: list[Document] | None = None) -> dict:
@@ -131,9 +132,8 @@ def stored_predictions(result: dict, gold: list[Document]) -> dict[str, Document
     """The held-out predictions a cross-validation result stored, as the gold documents
     carrying them (what each fold's model predicted for its held-out articles)."""
     stored = {f["doc_id"]: f["predictions"] for f in result.get("documents") or result["folds"]}
-    return {d.id: segment(replace(d, claims=tuple(
-        Claim(Span(p["start"], p["end"], p["label"], p.get("score", 1.0)), p["holder"], p.get("speaker"),
-              tuple(PositionLink(x) for x in p.get("positions", []))) for p in stored[d.id]))) for d in gold}
+    return {d.id: segment(replace(d, claims=tuple(ClaimRecord.from_dict(p | {"doc_id": d.id}).to_claim()
+                                                   for p in stored[d.id]))) for d in gold}
 
 
 def rescore(path: Path, config: TaggerConfig, model_dir: Path | None = None) -> dict:
@@ -188,9 +188,12 @@ def _predict(config: TaggerConfig, mix: str, train_ids: set[str], docs: list[Doc
     return preds, preds_int8
 
 
+PREDICTION_FIELDS = ("start", "end", "label", "holder", "speaker", "positions", "score")
+
+
 def _prediction_rows(doc: Document) -> list[dict]:
-    return [{"start": c.start, "end": c.end, "label": c.label, "holder": c.holder, "speaker": c.speaker,
-             "positions": list(c.position_ids), "score": round(c.score, 3)} for c in doc.claims]
+    """A fold's predictions as stored in the result: claim records cut to what scoring needs."""
+    return [ClaimRecord.of(doc, c).to_dict(only=PREDICTION_FIELDS) for c in doc.claims]
 
 
 def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Path | None = None,

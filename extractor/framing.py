@@ -21,7 +21,8 @@ from .compare import Alignment, compare_settings, confidence
 from .framing_analysis import balance, coverage, differences
 from .positions import catalogue
 from .outputs import write_text_atomic
-from .types import Document, claim_record
+from .records import claim_record
+from .types import Document
 
 DOC_KEYS = ("side", "outlet", "date", "meeting", "genre")
 

@@ -91,10 +91,3 @@ class Document:
 
     def with_(self, **changes) -> "Document":
         return replace(self, **changes)
-
-
-def claim_record(doc: Document, claim: Claim) -> dict[str, Any]:
-    """The output contract (extractor/records.py)."""
-    from .records import claim_record as record
-
-    return record(doc, claim)

@@ -7,7 +7,8 @@ import pytest
 from extractor import labels
 from extractor.errors import InputError
 from extractor.schema import load_schema, schema_errors
-from extractor.types import Claim, PositionLink, Span, claim_record
+from extractor.records import claim_record
+from extractor.types import Claim, PositionLink, Span
 
 
 def _record(tiny_doc):

@@ -1,7 +1,8 @@
 import pytest
 
 from extractor.segment import segment, split_sentences
-from extractor.types import Claim, Document, Span, claim_record
+from extractor.records import claim_record
+from extractor.types import Claim, Document, Span
 
 
 def test_offsets_are_checked():
@@ -28,8 +29,7 @@ def test_sentences_respect_abbreviations_lines_and_missing_spaces():
 
 
 def test_a_run_on_sentence_is_cut_around_the_claim_in_the_record():
-    from extractor.records import SENTENCE_CAP, SENTENCE_CONTEXT, claim_record
-    from extractor.types import Claim, Document, Span
+    from extractor.records import SENTENCE_CAP, SENTENCE_CONTEXT
 
     text = "word " * 2000 + "Xi said China will deepen trade " + "and more " * 2000
     doc = segment(Document("runon", text, {"side": "cn"}))
