@@ -64,10 +64,10 @@ def alignment_agreement(reference: Path, other: Path) -> dict:
 
 SUBSETS = {
     "all": lambda d: True,
-    "seeds": lambda d: Path(d.meta.get("path", "")).parent.name == "seeds",
-    "corpus": lambda d: Path(d.meta.get("path", "")).parent.name == "corpus",
-    "source side vn": lambda d: d.meta.get("side") == "vn",
-    "source side cn": lambda d: d.meta.get("side") == "cn",
+    "seeds": lambda d: Path(d.meta.path or "").parent.name == "seeds",
+    "corpus": lambda d: Path(d.meta.path or "").parent.name == "corpus",
+    "source side vn": lambda d: d.meta.side == "vn",
+    "source side cn": lambda d: d.meta.side == "cn",
 }
 MEASURES = ("overlap_f1_label_holder", "overlap_f1_label", "strict_f1_label_holder", "sentence_f1_label_holder",
             "alpha_sentence_label", "alpha_sentence_label_holder", "holder_agreement", "position_f1")

@@ -46,7 +46,7 @@ def ece(prob: np.ndarray, correct: np.ndarray, bins: int = 5) -> float:
 def main() -> None:
     cfg = load_tagger_config()
     gold = {d.id: d for d in load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))}
-    pairs = {k: v for k, v in real_pairs(ROOT, gold).items() if gold[k[0]].meta.get("side") != gold[k[1]].meta.get("side")}
+    pairs = {k: v for k, v in real_pairs(ROOT, gold).items() if gold[k[0]].meta.side != gold[k[1]].meta.side}
     emb, settings = Embedder(), compare_settings()
     rows = []  # (meeting, similarity, correct) of every alignment the shipped rule makes on gold claims
     for (a, b), truth in pairs.items():
@@ -55,7 +55,7 @@ def main() -> None:
         index_a = {(a, c.start, c.end): i for i, c in enumerate(da.claims)}
         index_b = {(b, c.start, c.end): j for j, c in enumerate(db.claims)}
         for x, y in predicted_pairs(da, db, emb, settings):
-            rows.append((da.meta["meeting"], float(sim[index_a[x], index_b[y]]), (x, y) in truth))
+            rows.append((da.meta.meeting, float(sim[index_a[x], index_b[y]]), (x, y) in truth))
     meetings = np.array([r[0] for r in rows])
     sims, correct = np.array([r[1] for r in rows]), np.array([r[2] for r in rows], dtype=float)
     held_prob = np.zeros_like(sims)

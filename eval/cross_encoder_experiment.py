@@ -143,7 +143,7 @@ def main():
     emb = Embedder()
     dev_pairs, dev_docs = dev_set()
     own = paraphrase_examples() + candidates(dev_docs, dev_pairs, emb, settings, args.hard)
-    meeting = {k: gold[k[0]].meta["meeting"] for k in pairs}
+    meeting = {k: gold[k[0]].meta.meeting for k in pairs}
     mats = {}
     t0 = time.time()
     for f, fold in enumerate(folds):

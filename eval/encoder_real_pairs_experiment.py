@@ -57,13 +57,13 @@ def main() -> None:
     cfg = load_tagger_config()
     gold = {d.id: d for d in load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))}
     pairs = real_pairs(ROOT, gold)
-    cross = {k: v for k, v in pairs.items() if gold[k[0]].meta.get("side") != gold[k[1]].meta.get("side")}
+    cross = {k: v for k, v in pairs.items() if gold[k[0]].meta.side != gold[k[1]].meta.side}
     folds = load_folds(ROOT / FOLDS_FILE)
     settings = compare_settings()
     train_cfg = settings["training"]
     own = load_pairs(repo_path(train_cfg["pairs"]))
     shipped = Embedder()
-    meeting = {k: gold[k[0]].meta["meeting"] for k in cross}
+    meeting = {k: gold[k[0]].meta.meeting for k in cross}
     results = {}
     for i, fold in enumerate(folds):
         test = {k: v for k, v in cross.items() if meeting[k] in fold}

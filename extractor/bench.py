@@ -44,8 +44,8 @@ def make_corpus(sources: list[Path], n: int, out: Path) -> Path:
     with open(out, "w", encoding="utf-8") as fh:
         for i in range(n):
             d = docs[i % len(docs)]
-            fh.write(json.dumps({"id": f"{d.id}-{i:05d}", "text": d.text, "side": d.meta.get("side"),
-                                 "meeting": d.meta.get("meeting")}) + "\n")
+            fh.write(json.dumps({"id": f"{d.id}-{i:05d}", "text": d.text, "side": d.meta.side,
+                                 "meeting": d.meta.meeting}) + "\n")
     return out
 
 
@@ -183,7 +183,7 @@ def comparator(seeds: Path, model: Path) -> dict:
     embed_s = time.perf_counter() - t0
     by_meeting: dict[str, list] = {}
     for d in docs:
-        by_meeting.setdefault(d.meta.get("meeting"), []).append(d)
+        by_meeting.setdefault(d.meta.meeting, []).append(d)
     meeting, group = max(by_meeting.items(), key=lambda kv: len(kv[1]))
     a = next(d for d in group if d.side == "vn")
     b = next(d for d in group if d.side == "cn")

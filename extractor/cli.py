@@ -306,7 +306,7 @@ def _print_comparison(comparison) -> None:
         claim = doc.claims[i]
         return f"{claim.label}/{claim.holder}: {doc.slice(claim)}"
 
-    console.print(f"[bold]A[/] {da.id} ({da.meta.get('side')}, {da.meta.get('outlet')})  [bold]B[/] {db.id} ({db.meta.get('side')}, {db.meta.get('outlet')})")
+    console.print(f"[bold]A[/] {da.id} ({da.meta.side}, {da.meta.outlet})  [bold]B[/] {db.id} ({db.meta.side}, {db.meta.outlet})")
     t = Table(title="what both reported")
     for col in ("A", "B", "sim", "conf.", "differences"):
         t.add_column(col)
@@ -393,8 +393,8 @@ def text(
         written = 0
         with atomic(out) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             for d in _readable(inputs):
-                fh.write(json.dumps({"doc_id": d.id, "text": d.text, "sha256": d.meta.get("sha256"),
-                                     "source": d.meta.get("path"), "characters": len(d.text),
+                fh.write(json.dumps({"doc_id": d.id, "text": d.text, "sha256": d.meta.sha256,
+                                     "source": d.meta.path, "characters": len(d.text),
                                      "utf16_units": len(d.text.encode("utf-16-le")) // 2}, ensure_ascii=False) + "\n")
                 written += 1
     typer.echo(f"wrote {written} texts to {out}")

@@ -287,22 +287,22 @@ def dna_documents(claims: list[dict], corpus: Iterable) -> tuple[list[DnaDocumen
         dated.setdefault(doc.id, c.get("date"))
     out = []
     for doc_id, doc in found.items():
-        meta = doc.meta or {}
-        seconds = epoch_seconds(meta.get("date") or dated.get(doc_id))
+        meta = doc.meta
+        seconds = epoch_seconds(meta.date or dated.get(doc_id))
         if seconds is None:
-            warnings.append(f"document {doc_id!r}: no date readout can read ({meta.get('date')!r}); "
+            warnings.append(f"document {doc_id!r}: no date readout can read ({meta.date!r}); "
                             "DNA gets 1970-01-01")
         astral = _astral_before(doc.text, max(c["end"] for c in claims if c["doc_id"] == doc_id))
         if astral:
             warnings.append(f"document {doc_id!r}: {astral} character(s) outside the BMP (emoji) before its last "
                             "statement; DNA's text pane counts each as two, so highlights after them are shifted "
                             "(statement texts are right)")
-        notes = "; ".join(f"{k} {v}" for k, v in (("readout document", doc_id), ("genre", meta.get("genre")),
-                                                   ("sha256", meta.get("sha256"))) if v)
+        notes = "; ".join(f"{k} {v}" for k, v in (("readout document", doc_id), ("genre", meta.genre),
+                                                   ("sha256", meta.sha256)) if v)
         out.append(DnaDocument(id=doc_id, text=doc.text, date=seconds or 0,
-                               source=str(meta.get("outlet") or "")[:MAX_SHORT],
-                               section=str(meta.get("meeting") or "")[:MAX_SHORT],
-                               type=str(meta.get("side") or "")[:MAX_SHORT], notes=notes))
+                               source=str(meta.outlet or "")[:MAX_SHORT],
+                               section=str(meta.meeting or "")[:MAX_SHORT],
+                               type=str(meta.side or "")[:MAX_SHORT], notes=notes))
     return out, warnings
 
 

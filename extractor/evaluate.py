@@ -205,11 +205,11 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
     `ablation`, the other training mixes are scored on the same folds."""
     gold = load_gold(config.resolve("gold_dir"), config.resolve("corpus_dir"))
     folds_path = Path(folds_file) if folds_file else ROOT / FOLDS_FILE
-    missing = [d.id for d in gold if not d.meta.get("meeting")]
+    missing = [d.id for d in gold if not d.meta.meeting]
     if missing:
         raise AnnotationError(f"{', '.join(missing)}: no `meeting` in the manifest; the folds group articles by meeting")
     folds = load_folds(folds_path)
-    split = splits({d.id: d.meta["meeting"] for d in gold}, folds)
+    split = splits({d.id: d.meta.meeting for d in gold}, folds)
     fold_no = {doc_id: i for i, (_, test) in enumerate(split) for doc_id in test}
     shipped = _shipped_mix(config)
     mixes = [shipped, *(m for m in MIXES if m != shipped)] if ablation else [shipped]
@@ -251,12 +251,12 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         **int8_summary(gold, preds[shipped], int8),
         **linking_summary,
         "articles": len(gold),
-        "meetings": len({d.meta["meeting"] for d in gold}),
+        "meetings": len({d.meta.meeting for d in gold}),
         "training_mix": shipped,
     })
     by_side = {side: {"articles": len(docs), "tagger": headline(scores(preds[shipped], docs)),
                       "baseline_overlap_f1_label_holder": scores(base, docs)["overlap_label_holder"]["micro"]["f1"]}
-               for side in ("vn", "cn") if (docs := [d for d in gold if d.meta.get("side") == side])}
+               for side in ("vn", "cn") if (docs := [d for d in gold if d.meta.side == side])}
     result = {
         "summary": summary,
         "protocol": (f"meeting-grouped {len(folds)}-fold cross-validation over {len(gold)} real articles "
@@ -274,7 +274,7 @@ def cross_validate(config: TaggerConfig, out: Path | None = None, model_dir: Pat
         "holders_on_gold_spans": holder_scores(gold),
         "linking_on_gold_spans": linking,
         "folds": [{"fold": i, "meetings": folds[i], "documents": sorted(test)} for i, (_, test) in enumerate(split)],
-        "documents": [{"doc_id": d.id, "fold": fold_no[d.id], "meeting": d.meta["meeting"], "side": d.meta.get("side"),
+        "documents": [{"doc_id": d.id, "fold": fold_no[d.id], "meeting": d.meta.meeting, "side": d.meta.side,
                        "gold": len(d.claims), "predicted": len(preds[shipped][d.id].claims),
                        "overlap_label_holder": scoring.score([(d.claims, preds[shipped][d.id].claims)],
                                                              "overlap", True).overall.as_dict(),

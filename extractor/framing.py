@@ -28,7 +28,7 @@ DOC_KEYS = ("side", "outlet", "date", "meeting", "genre")
 
 
 def doc_info(doc: Document) -> dict:
-    return {"doc_id": doc.id, **{k: doc.meta.get(k) for k in DOC_KEYS}}
+    return {"doc_id": doc.id, **{k: getattr(doc.meta, k) for k in DOC_KEYS}}
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ VIEW_FIELDS = ("doc_id", "side", "meeting", "outlet", "date", "holder", "label",
 
 
 def meeting_of(doc: Document) -> str:
-    return doc.meta.get("meeting") or NO_MEETING
+    return doc.meta.meeting or NO_MEETING
 
 
 def meeting_reports(docs: Iterable[Document], out_dir: Path, embedder, model: str | None = None,
@@ -275,16 +275,16 @@ def _write_meeting(meeting: str, group: list[Document], out_dir: Path, embedder,
                    used: set[str]) -> dict:
     from .outputs import inside, safe_component
 
-    vn = [d for d in group if d.meta.get("side") == "vn"]
-    cn = [d for d in group if d.meta.get("side") == "cn"]
+    vn = [d for d in group if d.meta.side == "vn"]
+    cn = [d for d in group if d.meta.side == "cn"]
     pairs = [(a, b) for a in vn for b in cn]
     notes = []
-    if any(d.meta.get("meeting_found") for d in group):
+    if any(d.meta.meeting_found for d in group):
         notes.append(f"The corpus names no meeting for these articles; readout grouped them by date, the officials "
-                     f"their leads name and the kind of contact (confidence {min(d.meta.get('meeting_confidence', 1.0) for d in group):.2f}; "
+                     f"their leads name and the kind of contact (confidence {min(d.meta.meeting_confidence or 1.0 for d in group):.2f}; "
                      "`readout meetings`).")
     if not pairs:
-        sides = sorted({d.meta.get("side") or "unknown" for d in group})
+        sides = sorted({d.meta.side or "unknown" for d in group})
         notes.append(f"Only {' and '.join(sides)}-side accounts of this meeting are in the corpus "
                      f"({', '.join(d.id for d in group)}): nothing to compare.")
     comparisons = [compare_pair(a, b, embedder, model) for a, b in pairs]

@@ -210,7 +210,7 @@ def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None
     if claim.label == "CALL":  # "both sides" are whom a call addresses, unless they are the ones speaking
         before = [m for m in before if m.side != "both" or m in speakers]
     after = [m for m in mentions if claim.end <= m.start and m.end <= s_end and m.kind in ("person", "pronoun")]
-    if (joint and not text[joint[-1].end:claim.start].strip(" ,") and not after and doc.meta.get("genre") != "commentary"
+    if (joint and not text[joint[-1].end:claim.start].strip(" ,") and not after and doc.meta.genre != "commentary"
             and (not speakers or speakers[-1].side == "both")):
         return "both", GENERIC_NAMES["both"]  # "Vietnam and China [have agreed ...]", nobody reported as saying it
     if before and not text[before[-1].end:claim.start].strip(" ,\"“'‘") and _is_subject(text, before[-1]):
@@ -218,10 +218,10 @@ def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None
         earlier = [x for x in speakers if _reports(text, x, m)]
         if m.side == "both" and m not in speakers and earlier:
             m = earlier[-1]  # "Li said [the two sides] should ...": a reported clause is its speaker's
-        elif (m.side == "both" and m not in speakers and doc.meta.get("genre") == "commentary"
+        elif (m.side == "both" and m not in speakers and doc.meta.genre == "commentary"
               and not _JOINT_ACT.match(text, claim.start)):
-            side = doc.meta.get("side")  # a commentary's own assertion about both countries is the outlet's
-            return side, doc.meta.get("outlet") or GENERIC_NAMES.get(side)
+            side = doc.meta.side  # a commentary's own assertion about both countries is the outlet's
+            return side, doc.meta.outlet or GENERIC_NAMES.get(side)
         if found := _speaker(m, before, mentions, text):
             return found
     for m in reversed(speakers):
@@ -237,10 +237,10 @@ def attribute(doc: Document, claim: Claim, mentions: list[Mention] | None = None
         if m.side:
             return m.side, m.name
     person = _last_person(mentions, claim.start, text)
-    if person is not None and doc.meta.get("genre") != "commentary":
+    if person is not None and doc.meta.genre != "commentary":
         return person.side, person.name
-    side = doc.meta.get("side")
-    return side, (doc.meta.get("outlet") if doc.meta.get("genre") == "commentary" else GENERIC_NAMES.get(side))
+    side = doc.meta.side
+    return side, (doc.meta.outlet if doc.meta.genre == "commentary" else GENERIC_NAMES.get(side))
 
 
 def attribute_holders(doc: Document) -> Document:

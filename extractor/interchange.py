@@ -68,8 +68,8 @@ def to_label_studio(docs: list[Document], annotator: str = "readout") -> list[di
             if c.positions:
                 results.append({"id": rid, "from_name": "positions", "to_name": "text", "type": "choices",
                                 "value": region | {"choices": list(c.position_ids)}})
-        data = {"text": doc.text, "doc_id": doc.id, "file": Path(doc.meta.get("path", doc.id + ".txt")).name,
-                **{k: doc.meta.get(k) for k in ("side", "outlet", "date", "meeting", "genre")}}
+        data = {"text": doc.text, "doc_id": doc.id, "file": Path(doc.meta.path or doc.id + ".txt").name,
+                **{k: getattr(doc.meta, k) for k in ("side", "outlet", "date", "meeting", "genre")}}
         # Label Studio takes `completed_by` only as one of its own user ids, so the annotators
         # travel in the task's data and come back from there on import
         data["readout_annotators"] = annotator

@@ -58,7 +58,7 @@ def _day(value) -> date | None:
 def signature(doc: Document) -> Signature:
     lead = doc.text[:LEAD_CHARS]
     people = frozenset(m.name for m in find_mentions(lead) if m.kind == "person" and m.name and not m.name.startswith("the "))
-    return Signature(doc.id, doc.meta.get("side"), _day(doc.meta.get("date")), people,
+    return Signature(doc.id, doc.meta.side, _day(doc.meta.date), people,
                      "phone" if _PHONE.search(lead) else "in person")
 
 
@@ -118,8 +118,8 @@ def find_meetings(docs: list[Document], threshold: float = 0.5, window_days: int
     given: dict[str, list[Document]] = {}
     loose = []
     for d in docs:
-        if d.meta.get("meeting"):
-            given.setdefault(str(d.meta["meeting"]), []).append(d)
+        if d.meta.meeting:
+            given.setdefault(str(d.meta.meeting), []).append(d)
         else:
             loose.append(d)
     for mid, members in sorted(given.items()):
@@ -139,7 +139,7 @@ def find_meetings(docs: list[Document], threshold: float = 0.5, window_days: int
 
 
 def _article(d: Document) -> dict:
-    return {"doc_id": d.id, "side": d.meta.get("side"), "date": d.meta.get("date"), "outlet": d.meta.get("outlet")}
+    return {"doc_id": d.id, "side": d.meta.side, "date": d.meta.date, "outlet": d.meta.outlet}
 
 
 def assign(docs: list[Document], meetings: list[Meeting]) -> list[Document]:

@@ -65,7 +65,7 @@ class RayEngine:
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
-        items = [{"order": n, "id": d.id, "text": d.text, "meta": json.dumps(d.meta)} for n, d in enumerate(docs)]
+        items = [{"order": n, "id": d.id, "text": d.text, "meta": json.dumps(d.meta.to_dict())} for n, d in enumerate(docs)]
         ds = ray.data.from_items(items).map_batches(
             ClaimExtractor, fn_constructor_args=(str(self.path), self.int8), batch_size=self.batch_docs,
             compute=ray.data.ActorPoolStrategy(size=self.workers), batch_format="numpy", num_cpus=1)

@@ -68,8 +68,8 @@ class ClaimRecord:
             start = max(sent.start, claim.start - SENTENCE_CONTEXT)
             sent, truncated = Sentence(start, min(sent.end, claim.end + SENTENCE_CONTEXT)), True
         return cls(
-            doc_id=doc.id, side=doc.meta.get("side"), meeting=doc.meta.get("meeting"), outlet=doc.meta.get("outlet"),
-            date=doc.meta.get("date"), label=claim.label, holder=claim.holder, speaker=claim.speaker,
+            doc_id=doc.id, side=doc.meta.side, meeting=doc.meta.meeting, outlet=doc.meta.outlet,
+            date=doc.meta.date, label=claim.label, holder=claim.holder, speaker=claim.speaker,
             start=claim.start, end=claim.end, text=doc.slice(claim),
             sentence=doc.slice(sent) if sent else None, sentence_start=sent.start if sent else None,
             sentence_truncated=truncated, positions=claim.position_ids,

@@ -199,7 +199,7 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
             if isinstance(item, Failure):
                 failures.append(item.source)
             else:
-                current[item.id] = item.meta.get("sha256")
+                current[item.id] = item.meta.sha256
         keep = {i for i, r in prev.done.items() if i in current and current[i] == r.get("sha256")}
         summary.changed = sum(1 for i in prev.done if i in current and i not in keep)
         summary.removed = sum(1 for i in prev.done if i not in current)
@@ -232,7 +232,7 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
                     if on_doc:
                         on_doc(item.source)
                 elif item.id not in keep:
-                    for w in item.meta.get("warnings", ()):
+                    for w in item.meta.warnings:
                         summary.warnings.append(w)
                         print(f"warning: {w}", file=sys.stderr)
                     yield item
@@ -240,7 +240,7 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
         for doc in engine.annotate(docs()):
             journal.writelines(_line(ClaimRecord.of(doc, c, engine.name).to_dict()) for c in doc.claims)
             journal.flush()
-            note({"doc_id": doc.id, "path": doc.meta.get("path"), "sha256": doc.meta.get("sha256"), "claims": len(doc.claims)})
+            note({"doc_id": doc.id, "path": doc.meta.path, "sha256": doc.meta.sha256, "claims": len(doc.claims)})
             if on_doc:
                 on_doc(doc.id)
     return _complete(files, fmt, key, engine, summary, started, shard, t0)

@@ -30,7 +30,7 @@ def to_standoff(doc: Document, annotators: list[str]) -> dict:
         "format": FORMAT,
         "labels": labels.VERSION,
         "doc_id": doc.id,
-        "file": Path(doc.meta.get("path", doc.id + ".txt")).name,
+        "file": Path(doc.meta.path or doc.id + ".txt").name,
         "sha256": text_sha256(doc.text),
         "annotators": annotators,
         "claims": [

@@ -153,7 +153,7 @@ def train(config: TaggerConfig, gold_ids: set[str] | None = None, output_dir: Pa
     tokenizer.save_pretrained(out)
     data = {
         "gold": {"documents": len(gold), "claims": sum(len(d.claims) for d in gold), "hash": docs_hash(gold),
-                 "files": {d.id: d.meta.get("sha256") for d in gold}},
+                 "files": {d.id: d.meta.sha256 for d in gold}},
         "authored": {"documents": len(authored), "claims": sum(len(d.claims) for d in authored), "hash": docs_hash(authored)},
         "extra": {"documents": len(extra_docs), "hash": docs_hash(extra_docs)},
         "windows": len(examples),

@@ -5,7 +5,7 @@ All offsets are [start, end) into Document.text, which is never modified after l
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 
@@ -63,14 +63,55 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class DocumentMeta:
+    """What readout knows of a document besides its text: its manifest entry or corpus row,
+    and where and how it was read."""
+    side: str | None = None             # vn / cn: whose media published it
+    meeting: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    genre: str | None = None            # "news report", "commentary", ...
+    url: str | None = None
+    path: str | None = None             # the file it was read from
+    row: int | None = None              # its row in a corpus file
+    sha256: str | None = None           # of the text as read, which offsets index
+    warnings: tuple[str, ...] = ()      # what reading it had to repair
+    meeting_found: bool = False         # the meeting was grouped by readout, not given
+    meeting_confidence: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)   # any other manifest key, as given
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DocumentMeta":
+        known = {f.name for f in fields(cls)} - {"extra"}
+        values = {k: v for k, v in data.items() if k in known}
+        if "warnings" in values:
+            values["warnings"] = tuple(values["warnings"] or ())
+        return cls(**values, extra={**data.get("extra", {}), **{k: v for k, v in data.items() if k not in known | {"extra"}}})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields that are set (JSON data), other manifest keys included."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name != "extra" and getattr(self, f.name) != f.default}
+        if "warnings" in out:
+            out["warnings"] = list(out["warnings"])
+        return out | self.extra
+
+    def __or__(self, changes: dict[str, Any]) -> "DocumentMeta":
+        """The same metadata with some fields changed (`doc.meta | {"meeting": "m1"}`)."""
+        return DocumentMeta.from_dict(self.to_dict() | changes)
+
+
+@dataclass(frozen=True)
 class Document:
     id: str
     text: str
-    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    meta: DocumentMeta = field(default_factory=DocumentMeta, compare=False, hash=False)
     sentences: tuple[Sentence, ...] = ()
     claims: tuple[Claim, ...] = ()
 
     def __post_init__(self):
+        if not isinstance(self.meta, DocumentMeta):      # a plain dict, as tests and readers write it
+            object.__setattr__(self, "meta", DocumentMeta.from_dict(dict(self.meta or {})))
         n = len(self.text)
         for s in (*self.sentences, *(c.span for c in self.claims)):
             if s.end > n:
@@ -78,7 +119,7 @@ class Document:
 
     @property
     def side(self) -> str | None:
-        return self.meta.get("side")
+        return self.meta.side
 
     def slice(self, span: Span | Sentence | Claim) -> str:
         return self.text[span.start:span.end]

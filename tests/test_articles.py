@@ -10,17 +10,17 @@ from tests.conftest import CORPUS
 def test_folder_with_manifest():
     docs = load_documents([CORPUS])
     assert [d.id for d in docs] == ["alpha", "beta"]
-    assert docs[0].meta["side"] == "vn" and docs[1].meta["outlet"] == "Test CN outlet"
-    assert docs[0].meta["meeting"] == "test-meeting" and docs[0].meta["sha256"] == text_sha256(docs[0].text)
+    assert docs[0].meta.side == "vn" and docs[1].meta.outlet == "Test CN outlet"
+    assert docs[0].meta.meeting == "test-meeting" and docs[0].meta.sha256 == text_sha256(docs[0].text)
 
 
 def test_single_txt_reads_its_folder_manifest_and_side_override(tmp_path):
     (doc,) = load_documents([CORPUS / "beta.txt"])
-    assert doc.meta["side"] == "cn"
+    assert doc.meta.side == "cn"
     p = tmp_path / "x.txt"
     p.write_text("\ufeffHello.\r\nWorld.", encoding="utf-8")
     (doc,) = load_documents([p], side="vn", meeting="m1")
-    assert doc.text == "Hello.\nWorld." and doc.meta["side"] == "vn" and doc.meta["meeting"] == "m1"
+    assert doc.text == "Hello.\nWorld." and doc.meta.side == "vn" and doc.meta.meeting == "m1"
 
 
 def _rows():
@@ -37,7 +37,7 @@ def test_jsonl_csv_parquet_corpora(tmp_path):
     pd.DataFrame(rows).to_parquet(tmp_path / "c.parquet")
     for name in ("c.jsonl", "c.csv", "c.parquet"):
         docs = load_documents([tmp_path / name])
-        assert [(d.id, d.text, d.meta["side"]) for d in docs] == [(r["id"], r["text"], r["side"]) for r in rows], name
+        assert [(d.id, d.text, d.meta.side) for d in docs] == [(r["id"], r["text"], r["side"]) for r in rows], name
 
 
 def test_corpus_missing_column_names_the_file(tmp_path):

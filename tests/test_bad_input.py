@@ -44,17 +44,17 @@ def test_repaired_documents_carry_a_warning(tmp_path):
     docs, failures = run(tmp_path)
     by = {d.id: d for d in docs}
     assert not failures
-    assert by["bom"].text == GOOD and by["bom"].meta["warnings"] == []
-    assert "border’s" in by["legacy"].text and "cp1252" in by["legacy"].meta["warnings"][0]
+    assert by["bom"].text == GOOD and by["bom"].meta.warnings == ()
+    assert "border’s" in by["legacy"].text and "cp1252" in by["legacy"].meta.warnings[0]
     assert by["page"].text.strip().splitlines()[0] == GOOD and "Second & last." in by["page"].text
-    assert "var x" not in by["page"].text and "HTML page" in by["page"].meta["warnings"][0]
+    assert "var x" not in by["page"].text and "HTML page" in by["page"].meta.warnings[0]
 
 
 def test_a_five_megabyte_article_is_read_whole(tmp_path):
     big = (GOOD + "\n\n") * (5_000_000 // (len(GOOD) + 2))
     (tmp_path / "big.txt").write_text(big)
     (doc,), failures = run(tmp_path)
-    assert not failures and len(doc.text) == len(big) and "unusually long" in doc.meta["warnings"][0]
+    assert not failures and len(doc.text) == len(big) and "unusually long" in doc.meta.warnings[0]
 
 
 def test_manifest_problems(tmp_path):
@@ -253,11 +253,11 @@ def test_corpus_and_manifest_lines_not_in_utf8_are_read_as_cp1252(tmp_path):
     by = {i.id: i for i in items if not isinstance(i, Failure)}
     assert list(by) == ["j1", "j2", "c1", "c2", "a"]
     assert by["j1"].text == by["c1"].text == legacy
-    assert by["j1"].meta["warnings"] == [f"{tmp_path / 'c.jsonl'}:row 1: not UTF-8; decoded as cp1252 (Windows Western)"]
-    assert by["c1"].meta["warnings"] == [f"{tmp_path / 'c.csv'}:row 1: not UTF-8; decoded as cp1252 (Windows Western)"]
-    assert by["j2"].meta["warnings"] == by["c2"].meta["warnings"] == []
-    assert by["a"].meta["outlet"] == "Thanh Niên" and by["a"].meta["side"] == "vn"
-    assert by["a"].meta["warnings"] == [f"{tmp_path / 'm' / MANIFEST}:1: not UTF-8; decoded as cp1252 (Windows Western)"]
+    assert by["j1"].meta.warnings == (f"{tmp_path / 'c.jsonl'}:row 1: not UTF-8; decoded as cp1252 (Windows Western)",)
+    assert by["c1"].meta.warnings == (f"{tmp_path / 'c.csv'}:row 1: not UTF-8; decoded as cp1252 (Windows Western)",)
+    assert by["j2"].meta.warnings == by["c2"].meta.warnings == ()
+    assert by["a"].meta.outlet == "Thanh Niên" and by["a"].meta.side == "vn"
+    assert by["a"].meta.warnings == (f"{tmp_path / 'm' / MANIFEST}:1: not UTF-8; decoded as cp1252 (Windows Western)",)
     (failure,) = [i for i in items if isinstance(i, Failure)]
     assert "c.jsonl:row 3: neither UTF-8 nor cp1252 text" in failure.message
 
@@ -293,15 +293,15 @@ def test_metadata_is_text_or_null_after_reading(tmp_path):
     items = list(iter_documents([tmp_path, tmp_path / "c.jsonl", tmp_path / "c.parquet", tmp_path / "d.parquet"]))
     docs = {i.id: i.meta for i in items if not isinstance(i, Failure)}
     for meta in docs.values():
-        assert all(meta.get(k) is None or type(meta[k]) is str for k in ("side", "outlet", "date", "meeting", "genre"))
+        assert all(getattr(meta, k) is None or type(getattr(meta, k)) is str for k in ("side", "outlet", "date", "meeting", "genre"))
     assert list(docs) == ["a", "d", "7", "1", "2"]
-    assert (docs["a"]["outlet"], docs["a"]["meeting"]) == ("5", "12")
-    assert docs["a"]["warnings"] == [f"{tmp_path / MANIFEST}:1 (a.txt): `outlet` is a number (5); read as the text '5'",
-                                     f"{tmp_path / MANIFEST}:1 (a.txt): `meeting` is a number (12); read as the text '12'"]
-    assert (docs["d"]["date"], docs["d"].get("genre"), docs["d"]["warnings"]) == ("2020-01-02", None, [])
-    assert (docs["7"]["date"], docs["7"]["meeting"]) == ("20200102", "12")
-    assert (docs["1"]["date"], docs["1"]["meeting"]) == ("2020-01-02", "3")
-    assert docs["2"].get("date") is None and docs["2"].get("meeting") is None
+    assert (docs["a"].outlet, docs["a"].meeting) == ("5", "12")
+    assert docs["a"].warnings == (f"{tmp_path / MANIFEST}:1 (a.txt): `outlet` is a number (5); read as the text '5'",
+                                     f"{tmp_path / MANIFEST}:1 (a.txt): `meeting` is a number (12); read as the text '12'")
+    assert (docs["d"].date, docs["d"].genre, docs["d"].warnings) == ("2020-01-02", None, ())
+    assert (docs["7"].date, docs["7"].meeting) == ("20200102", "12")
+    assert (docs["1"].date, docs["1"].meeting) == ("2020-01-02", "3")
+    assert docs["2"].date is None and docs["2"].meeting is None
     messages = [i.message for i in items if isinstance(i, Failure)]
     assert [m.split(str(tmp_path), 1)[1] for m in messages] == [
         f"/{MANIFEST}:2 (b.txt): `meeting` is a list, expected text; fix that value",
@@ -348,7 +348,7 @@ that the two countries would hold a new round of border talks next month.</p>
 def test_a_news_page_gives_its_article_body_without_menus_related_links_or_footer(tmp_path):
     (tmp_path / "page.html.txt").write_text(NEWS_PAGE)
     (doc,), failures = run(tmp_path)
-    assert not failures and "article body extracted" in doc.meta["warnings"][0]
+    assert not failures and "article body extracted" in doc.meta.warnings[0]
     assert "ready to expand trade and open more border gates" in doc.text
     assert "agreed to set up a working group on rail links" in doc.text
     for furniture in ("Politics", "Related news", "Premier pledges to open markets", "Copyright", "Privacy policy"):

@@ -193,7 +193,7 @@ def test_the_password_digest_is_jasypts():
 
 def test_cli_writes_a_database_dna_reads_back_and_keeps_the_csv(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text, **d.meta}) + "\n" for d in documents()),
+    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text, **d.meta.to_dict()}) + "\n" for d in documents()),
                       encoding="utf-8")
     claims = tmp_path / "claims.jsonl"
     claims.write_text("".join(json.dumps(c) + "\n" for c in CLAIMS), encoding="utf-8")

@@ -40,7 +40,7 @@ def test_find_meetings_groups_the_loose_articles_and_keeps_a_given_meeting():
     assert given.id == "given-one" and given.confidence == 1.0
     pair = next(m for m in found if len(m.articles) == 2)
     assert pair.id.startswith("found-2030-03-01-") and pair.confidence == 1.0 and "officials:" in pair.evidence[-1]
-    labelled = {d.id: d.meta["meeting"] for d in assign(DOCS, found)}
+    labelled = {d.id: d.meta.meeting for d in assign(DOCS, found)}
     assert labelled["v1"] == labelled["c1"] == pair.id and labelled["g1"] == "given-one"
 
 
@@ -53,7 +53,7 @@ def test_pairwise_scores():
 
 def test_cli_writes_one_line_per_meeting(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text, **d.meta}) + "\n" for d in DOCS))
+    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text, **d.meta.to_dict()}) + "\n" for d in DOCS))
     r = CliRunner().invoke(app, ["meetings", str(corpus), "--out", str(tmp_path / "m.jsonl")])
     assert r.exit_code == 0, r.output
     lines = [json.loads(x) for x in (tmp_path / "m.jsonl").read_text().splitlines()]

@@ -41,3 +41,16 @@ def test_a_run_on_sentence_is_cut_around_the_claim_in_the_record():
     assert rec["text"] in rec["sentence"]
     short = claim_record(doc.with_(text="Xi said China will deepen trade.", sentences=()), Claim(Span(8, 31, "COMMITMENT"), "cn"))
     assert short["sentence_truncated"] is False
+
+
+def test_document_metadata_is_typed_and_keeps_unknown_manifest_keys():
+    from extractor.types import DocumentMeta
+
+    doc = Document("d", "text", {"side": "vn", "date": "2030-01-01", "warnings": ["w"], "url": "u", "desk": "foreign"})
+    assert isinstance(doc.meta, DocumentMeta) and doc.side == "vn" and doc.meta.warnings == ("w",)
+    assert doc.meta.extra == {"desk": "foreign"} and doc.meta.meeting is None
+    moved = doc.meta | {"meeting": "m1", "meeting_found": True}
+    assert (moved.meeting, moved.meeting_found, moved.extra, doc.meta.meeting) == ("m1", True, {"desk": "foreign"}, None)
+    assert DocumentMeta.from_dict(moved.to_dict()) == moved
+    assert moved.to_dict() == {"side": "vn", "meeting": "m1", "date": "2030-01-01", "url": "u", "warnings": ["w"],
+                               "meeting_found": True, "desk": "foreign"}
