@@ -3,6 +3,7 @@ import json
 import pytest
 
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.slow     # a Ray start-up takes seconds: CI runs it with the other long checks
 
 from extractor.pipeline import LocalEngine  # noqa: E402
 from extractor.ray_engine import RayEngine  # noqa: E402

@@ -21,9 +21,16 @@ def _cmd(corpus, out, model, *extra):
 
 
 def test_killed_run_resumes_to_the_same_output(trained_tiny, tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
     corpus = _corpus(tmp_path)
     whole = tmp_path / "whole" / "claims.jsonl"
-    subprocess.run(_cmd(corpus, whole, trained_tiny), check=True, capture_output=True)
+    # the uninterrupted run and the resumes run in this process; only the run killed is a
+    # process of its own (a kill -9 cannot be simulated)
+    run = lambda target: CliRunner().invoke(app, _cmd(corpus, target, trained_tiny)[3:])  # noqa: E731
+    assert run(whole).exit_code == 0
 
     out = tmp_path / "cut" / "claims.jsonl"
     proc = subprocess.Popen(_cmd(corpus, out, trained_tiny), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -37,15 +44,15 @@ def test_killed_run_resumes_to_the_same_output(trained_tiny, tmp_path):
     assert 5 <= done_before < 60, "the run was not cut mid-way"
     assert not out.exists()
 
-    r = subprocess.run(_cmd(corpus, out, trained_tiny), check=True, capture_output=True, text=True)
-    assert "continued an unfinished run" in r.stderr
+    r = run(out)
+    assert r.exit_code == 0 and "continued an unfinished run" in r.output
     assert out.read_text() == whole.read_text()
     meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
     assert meta["status"] == "complete" and meta["documents"] == 60 and meta["resumed_documents"] >= done_before
     assert not index.exists() and not out.with_name(out.name + ".partial.jsonl").exists()
 
-    again = subprocess.run(_cmd(corpus, out, trained_tiny), check=True, capture_output=True, text=True)
-    assert "already complete" in again.stdout and out.read_text() == whole.read_text()
+    again = run(out)
+    assert "already complete" in again.output and out.read_text() == whole.read_text()
 
 
 def test_formats_and_provenance(trained_tiny, tmp_path):
