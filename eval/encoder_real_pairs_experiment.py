@@ -72,7 +72,8 @@ def main() -> None:
         train = {k: v for k, v in cross.items() if meeting[k] not in fold}
         triples = own + real_triples(train, gold, shipped) * repeat
         model = SentenceTransformer(str(encoder_path(settings["base_encoder"])), device="cpu", local_files_only=True)
-        fit_encoder(model, triples, train_cfg["epochs"], train_cfg["batch_size"], float(train_cfg["lr"]), train_cfg["seed"])
+        fit_encoder(model, triples, train_cfg["epochs"], train_cfg["batch_size"], float(train_cfg["lr"]), train_cfg["seed"],
+                    warmup_ratio=train_cfg["warmup_ratio"], weight_decay=train_cfg["weight_decay"])
         with tempfile.TemporaryDirectory() as tmp:
             model.save(tmp, safe_serialization=True)
             emb = Embedder(tmp)

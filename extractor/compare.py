@@ -34,7 +34,8 @@ class Alignment:
 # so the shipped file is the one source of defaults. None in a tuple: the key may be null.
 COMPARE_SCHEMA: dict = {
     "encoder": str, "base_encoder": str,
-    "training": {"pairs": str, "epochs": int, "batch_size": int, "lr": float, "seed": int},
+    "training": {"pairs": str, "epochs": int, "batch_size": int, "lr": float, "warmup_ratio": float,
+                 "weight_decay": float, "seed": int},
     "threshold": float, "position_weight": float, "second_match_margin": (float, None),
     "intensifiers": [str], "hedges": [str],
     "calibration": {"slope": float, "intercept": float},

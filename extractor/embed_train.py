@@ -43,7 +43,8 @@ def load_pairs(folder: Path) -> list[Triple]:
 
 
 def fit_encoder(model, triples: list[Triple], epochs: int, batch_size: int, lr: float, seed: int,
-                progress: Callable[[int, int, float], None] | None = None) -> int:
+                progress: Callable[[int, int, float], None] | None = None, *, warmup_ratio: float,
+                weight_decay: float) -> int:
     """Multiple-negatives ranking loss in both directions (alignment is symmetric): each
     claim must pick its partner among the batch's partners and the hard negatives."""
     import torch
@@ -56,8 +57,8 @@ def fit_encoder(model, triples: list[Triple], epochs: int, batch_size: int, lr: 
     torch.manual_seed(seed)
     loss_fn = MultipleNegativesRankingLoss(model, directions=("query_to_doc", "doc_to_query"))
     steps = epochs * ((len(triples) + batch_size - 1) // batch_size)
-    optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = get_linear_schedule_with_warmup(optim, int(0.1 * steps), steps)
+    optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    sched = get_linear_schedule_with_warmup(optim, int(warmup_ratio * steps), steps)
     model.train()
     step = 0
     for _ in range(epochs):
@@ -90,7 +91,8 @@ def train_encoder(settings: dict, output_dir: Path | None = None,
     t0 = time.perf_counter()
     triples = load_pairs(repo_path(cfg["pairs"]))
     model = SentenceTransformer(str(encoder_path(settings["base_encoder"])), device="cpu", local_files_only=True)
-    steps = fit_encoder(model, triples, cfg["epochs"], cfg["batch_size"], float(cfg["lr"]), cfg["seed"], progress)
+    steps = fit_encoder(model, triples, cfg["epochs"], cfg["batch_size"], float(cfg["lr"]), cfg["seed"], progress,
+                        warmup_ratio=cfg["warmup_ratio"], weight_decay=cfg["weight_decay"])
     out = Path(output_dir) if output_dir else repo_path(settings["encoder"])
     out.mkdir(parents=True, exist_ok=True)
     model.save(str(out), safe_serialization=True)

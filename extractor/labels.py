@@ -14,4 +14,12 @@ TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{l}" for l in LABELS for p in ("B",
 LABEL2ID: dict[str, int] = {t: i for i, t in enumerate(TAGS)}
 ID2LABEL: dict[int, str] = {i: t for t, i in LABEL2ID.items()}
 EVENT_CODES: dict[str, dict[str, str | None]] = _REG["event_codes"]
-assert set(EVENT_CODES) == set(LABELS), "configs/labels.yaml: event_codes must cover every label"
+
+def _check_event_codes() -> None:
+    from .config import CONFIG_DIR, check_schema
+
+    where = str(CONFIG_DIR / "labels.yaml")
+    check_schema(EVENT_CODES, {label: {"plover": (str, None), "cameo": (str, None)} for label in LABELS}, where, "event_codes")
+
+
+_check_event_codes()

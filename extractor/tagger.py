@@ -96,7 +96,7 @@ def model_identity(path: Path, int8: bool = False) -> tuple[str, str | None]:
 
 class ClaimTagger:
     def __init__(self, model, tokenizer, max_length: int = 256, stride: int = 64, name: str = "claim-tagger",
-                 path: Path | None = None, config_hash: str | None = None):
+                 path: Path | None = None, config_hash: str | None = None, rules: decode.DecodeRules | None = None):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
@@ -104,6 +104,7 @@ class ClaimTagger:
         self.name = name
         self.path = path
         self.config_hash = config_hash
+        self.rules = rules or decode.DecodeRules.default()
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
 
     def quantized(self) -> "ClaimTagger":
@@ -115,7 +116,7 @@ class ClaimTagger:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.ao.quantization warns that it is deprecated
             model = torch.ao.quantization.quantize_dynamic(copy.deepcopy(self.model), {torch.nn.Linear}, dtype=torch.qint8)
-        return ClaimTagger(model, self.tokenizer, self.max_length, self.stride, self.name + "+int8", self.path, self.config_hash)
+        return ClaimTagger(model, self.tokenizer, self.max_length, self.stride, self.name + "+int8", self.path, self.config_hash, self.rules)
 
     @classmethod
     def load(cls, path: str | Path, quantize: bool = False) -> "ClaimTagger":
@@ -129,8 +130,11 @@ class ClaimTagger:
         check_label_map(path, model.config.id2label)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         name, cfg_hash = model_identity(path)
+        # the decoding rules the model was trained with; a folder from before they were
+        # saved decodes with the packaged ones (the same values)
+        rules = decode.DecodeRules(**meta["decoding"]) if "decoding" in meta else None
         tagger = cls(model, tokenizer, meta.get("max_length", 256), meta.get("stride", 64),
-                     name=name, path=path, config_hash=cfg_hash)
+                     name=name, path=path, config_hash=cfg_hash, rules=rules)
         return tagger.quantized() if quantize else tagger
 
     @torch.inference_mode()
@@ -156,6 +160,6 @@ class ClaimTagger:
         """Documents (already segmented) with their claim spans filled in."""
         out = []
         for doc, (enc, probs) in zip(docs, self.token_probs(docs)):
-            spans = decode.decode(doc.text, enc.offsets, probs, self.id2label, doc.sentences, min_score)
+            spans = decode.decode(doc.text, enc.offsets, probs, self.id2label, doc.sentences, min_score, self.rules)
             out.append(doc.with_(claims=tuple(Claim(span=s, source=f"model:{self.name}") for s in spans)))
         return out

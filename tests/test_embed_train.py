@@ -38,7 +38,7 @@ def test_training_pulls_partners_together_and_pushes_negatives_apart(tiny_base):
         return (a * b).sum(1) - (a * n).sum(1)
 
     before = margins()
-    steps = fit_encoder(model, TRIPLES, epochs=40, batch_size=4, lr=1e-3, seed=3)
+    steps = fit_encoder(model, TRIPLES, epochs=40, batch_size=4, lr=1e-3, seed=3, warmup_ratio=0.1, weight_decay=0.01)
     after = margins()
     assert steps == 40
     assert (after > 0).all() and after.mean() > before.mean() + 0.1, (before, after)
