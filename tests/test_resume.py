@@ -110,7 +110,7 @@ class Cut(BaseException):
 def test_a_cut_at_any_step_of_finalisation_is_finished_by_the_next_run(trained_tiny, tmp_path, monkeypatch, step, fmt):
     from pathlib import Path
 
-    from extractor import pipeline, runs
+    from extractor import runs
     from extractor.tagger import ClaimTagger
 
     tagger = LocalEngine(ClaimTagger.load(trained_tiny))
@@ -237,23 +237,28 @@ def test_a_resumed_run_lists_each_failure_once(trained_tiny, tmp_path):
     out = tmp_path / "claims.jsonl"
     tagger = ClaimTagger.load(trained_tiny)
 
-    real = pipeline.annotate
-    calls = []
+    _cut_after_first_batch(lambda: runs.extract([folder], out, pipeline.LocalEngine(tagger, 1)))
+    s = runs.extract([folder], out, pipeline.LocalEngine(tagger, 1))
+    assert len(s.failures) == 1 and "empty.txt" in s.failures[0]["source"]
+    assert len(out.with_name(out.name + ".errors.jsonl").read_text().splitlines()) == 1
 
-    def cut_after_first_batch(docs, tagger_):
+
+def _cut_after_first_batch(run) -> None:
+    """`run` stopped by a Ctrl-C as the pipeline starts its second batch."""
+    from extractor import pipeline
+
+    real, calls = pipeline.annotate, []
+
+    def cut(docs, tagger_):
         calls.append(1)
         if len(calls) > 1:
             raise KeyboardInterrupt
         return real(docs, tagger_)
 
-    import pytest as _pytest
-    with _pytest.MonkeyPatch.context() as m:
-        m.setattr(pipeline, "annotate", cut_after_first_batch)
-        with _pytest.raises(KeyboardInterrupt):
-            runs.extract([folder], out, pipeline.LocalEngine(tagger, 1))
-    s = runs.extract([folder], out, pipeline.LocalEngine(tagger, 1))
-    assert len(s.failures) == 1 and "empty.txt" in s.failures[0]["source"]
-    assert len(out.with_name(out.name + ".errors.jsonl").read_text().splitlines()) == 1
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pipeline, "annotate", cut)
+        with pytest.raises(KeyboardInterrupt):
+            run()
 
 
 def _lines_by_doc(path):
@@ -314,25 +319,14 @@ def test_a_rerun_processes_changed_new_and_fixed_documents_and_drops_removed_one
 def test_an_edit_during_a_cut_run_is_not_mixed_into_the_resumed_one(trained_tiny, tmp_path):
     """Cut after some documents, one of the finished ones edited, then resumed: the edited
     one is extracted again from its new text, none of its old claims stay."""
-    from extractor import pipeline, runs
+    from extractor import runs
     from extractor.tagger import ClaimTagger
 
     tagger = ClaimTagger.load(trained_tiny)
     folder = tmp_path / "corpus"
     shutil.copytree(CORPUS, folder)
     out = tmp_path / "claims.jsonl"
-    real, calls = pipeline.annotate, []
-
-    def cut_after_first(docs, tagger_):
-        calls.append(1)
-        if len(calls) > 1:
-            raise KeyboardInterrupt
-        return real(docs, tagger_)
-
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(pipeline, "annotate", cut_after_first)
-        with pytest.raises(KeyboardInterrupt):
-            runs.extract([folder], out, LocalEngine(tagger, 1))
+    _cut_after_first_batch(lambda: runs.extract([folder], out, LocalEngine(tagger, 1)))
     (folder / "alpha.txt").write_text("China and Viet Nam agreed to build a railway.\n", encoding="utf-8")
     s = runs.extract([folder], out, LocalEngine(tagger, 1))
     assert s.previous == "running" and s.changed == 1 and s.resumed == 0 and s.documents == 2
