@@ -19,36 +19,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from extractor.config import load_tagger_config
-
-from extractor.alignment_eval import alignment_scores, load_alignments
+from extractor.alignment_eval import LONG_PART, alignment_scores, paired_reports, sets
 from extractor.compare import Embedder, compare_settings
-from extractor.standoff import load_authored, load_gold
 
 THRESHOLDS = [round(0.30 + 0.025 * i, 3) for i in range(21)]  # 0.30 .. 0.80
 MARGINS = [0.05, 0.10, 0.15, 0.20, None]  # None: one-to-one only
-
-
-LONG_PART = "e"  # the paired reports written in real readouts' long multi-point sentences
-
-
-def paired_reports(parts: str = "*") -> tuple[dict, dict]:
-    """The invented meetings told by both sides: gold alignments by document pair (of the
-    parts matching `parts`), and the documents of every part. The tagger never trains on them, so they also
-    test the whole pipeline on unseen text."""
-    folder = ROOT / "annotations/paired_reports"
-    pairs: dict = {}
-    for part in sorted(p.stem.split("_", 1)[1] for p in folder.glob(f"pairs_{parts}.jsonl")):
-        pairs |= load_alignments(folder / f"alignments_{part}.jsonl", folder / f"pairs_{part}.jsonl")
-    return pairs, {d.id: d for d in load_authored(folder, "reports_*.jsonl")}
-
-
-def dev_set() -> tuple[dict, dict]:
-    """Gold alignments by document pair, and the documents, of the development set."""
-    authored = ROOT / "annotations/authored_alignments"
-    pairs, docs = paired_reports()
-    pairs |= load_alignments(authored / "alignments.jsonl", authored / "alignment_pairs.jsonl")
-    return pairs, docs | {d.id: d for d in load_authored(ROOT / "annotations/authored")}
 
 
 def end_to_end(model: Path, emb) -> dict:
@@ -66,14 +41,6 @@ def end_to_end(model: Path, emb) -> dict:
     return {"documents": len(ids), "gold_claims": sum(len(docs[i].claims) for i in ids),
             "extraction_overlap_label_holder": extraction, "alignment_on_gold_claims": result["on_gold_claims"],
             "alignment_end_to_end": result["end_to_end"], "position_coverage_accuracy": result["position_coverage_accuracy"]}
-
-
-def sets() -> dict:
-    return {
-        "dev": dev_set(),
-        "test": (load_alignments(ROOT / "annotations/alignments.jsonl"),
-                 {d.id: d for d in load_gold(ROOT / "annotations/gold", load_tagger_config().resolve("corpus_dir"))}),
-    }
 
 
 def main() -> None:

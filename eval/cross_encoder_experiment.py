@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
+
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "eval"))
 
 from extractor.alignment_eval import real_pairs
 from extractor.compare import Embedder, align, compare_settings, document_similarity
@@ -133,7 +132,7 @@ def main():
     ap.add_argument("--no-real", action="store_true", help="train on the own-words pairs only")
     ap.add_argument("--hard", type=int, default=3)
     args = ap.parse_args()
-    from alignment import dev_set
+    from extractor.alignment_eval import dev_set
 
     cfg = load_tagger_config()
     gold = {d.id: d for d in load_gold(cfg.resolve("gold_dir"), cfg.resolve("corpus_dir"))}

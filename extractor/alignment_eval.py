@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from .config import ROOT, load_tagger_config
 from .compare import Embedder, align_documents, compare_settings
 from .framing_analysis import coverage
 from .errors import AnnotationError
 from .jsonl import read_jsonl
 from .positions import position_ids
 from .scoring import Counts
+from .standoff import load_authored, load_gold
 from .types import Claim, Document
 
 Key = tuple[str, int, int]
@@ -192,3 +194,39 @@ class LexicalEmbedder:
         import numpy as np
 
         return np.asarray(self.vectorizer.transform(texts).todense(), dtype=np.float32)
+
+
+# The comparator's evaluation sets, kept apart (eval/alignment.py sweeps them):
+#   dev   written in our own words: annotations/paired_reports (invented meetings told by
+#         both sides) and annotations/authored_alignments; thresholds are chosen here;
+#   test  annotations/alignments.jsonl: the seed meeting's real articles; only reported.
+LONG_PART = "e"  # the paired reports written in real readouts' long multi-point sentences
+
+
+def paired_reports(parts: str = "*") -> tuple[dict, dict]:
+    """The invented meetings told by both sides: gold alignments by document pair (of the
+    parts matching `parts`), and the documents of every part. The tagger never trains on them, so they also
+    test the whole pipeline on unseen text."""
+    folder = ROOT / "annotations/paired_reports"
+    pairs: dict = {}
+    for part in sorted(p.stem.split("_", 1)[1] for p in folder.glob(f"pairs_{parts}.jsonl")):
+        pairs |= load_alignments(folder / f"alignments_{part}.jsonl", folder / f"pairs_{part}.jsonl")
+    return pairs, {d.id: d for d in load_authored(folder, "reports_*.jsonl")}
+
+
+def dev_set() -> tuple[dict, dict]:
+    """Gold alignments by document pair, and the documents, of the development set."""
+    authored = ROOT / "annotations/authored_alignments"
+    pairs, docs = paired_reports()
+    pairs |= load_alignments(authored / "alignments.jsonl", authored / "alignment_pairs.jsonl")
+    return pairs, docs | {d.id: d for d in load_authored(ROOT / "annotations/authored")}
+
+
+def sets() -> dict:
+    """The comparator's development set (our own words: thresholds are chosen here) and its
+    test set (the seed meeting's real articles: only reported)."""
+    return {
+        "dev": dev_set(),
+        "test": (load_alignments(ROOT / "annotations/alignments.jsonl"),
+                 {d.id: d for d in load_gold(ROOT / "annotations/gold", load_tagger_config().resolve("corpus_dir"))}),
+    }

@@ -55,3 +55,31 @@ def test_ray_job_output_equals_the_single_process_run(trained_tiny, tmp_path):
     local_meta = json.loads((tmp_path / "local.jsonl.meta.json").read_text())
     assert meta["status"] == "complete" and meta["documents"] == 10 and meta["claims"] == len(local)
     assert meta["model"] == local_meta["model"] and [i["sha256"] for i in meta["inputs"]] == [i["sha256"] for i in local_meta["inputs"]]
+
+
+def _netns_available() -> bool:
+    import shutil
+    import subprocess
+
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        return False
+    return subprocess.run(["unshare", "-rn", "sh", "-c", "ip link set lo up"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _netns_available(), reason="needs `unshare -rn` (a network namespace) and `ip`")
+def test_a_local_ray_run_works_with_the_network_cut(trained_tiny, tmp_path):
+    """In a network namespace holding only loopback (nothing beyond this machine can be
+    reached, no DNS, no cloud metadata address), the Ray job runs and writes what a local
+    run writes."""
+    import os
+    import subprocess
+    import sys
+
+    corpus = _corpus(tmp_path, n=4)
+    extract([corpus], tmp_path / "local.jsonl", LocalEngine(ClaimTagger.load(trained_tiny)))
+    cmd = (f"ip link set lo up && {sys.executable} -m extractor.cli extract {corpus} --out {tmp_path / 'ray.jsonl'} "
+           f"--model {trained_tiny} --engine ray --fp32")
+    r = subprocess.run(["unshare", "-rn", "sh", "-c", cmd], capture_output=True, text=True, timeout=300,
+                       env={k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / "ray.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
