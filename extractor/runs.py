@@ -231,7 +231,10 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
                     print(f"error: {item.message}", file=sys.stderr)
                     if on_doc:
                         on_doc(item.source)
-                elif item.id not in keep:
+                elif item.id in keep:
+                    if on_doc:          # kept from before: done, as far as progress goes
+                        on_doc(item.id)
+                else:
                     for w in item.meta.warnings:
                         summary.warnings.append(w)
                         print(f"warning: {w}", file=sys.stderr)
