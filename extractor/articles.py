@@ -21,7 +21,8 @@ from .types import Document
 CORPUS_SUFFIXES = {".jsonl": "json", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 SIDES = ("vn", "cn")
 MANIFEST = "manifest.jsonl"
-META_KEYS = ("source_side", "side", "outlet", "date", "meeting", "genre")
+META_KEYS = ("source_side", "side", "outlet", "date", "meeting", "genre", "url")
+NOT_META = ("file", "id", "text")     # the row's own fields, never metadata
 # Python's csv refuses fields over 128 KB; articles run to MBs. Still bounded, so that a quote
 # left open cannot swallow a whole corpus into one field.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -270,6 +271,17 @@ def _clean_meta(row: dict, where: str) -> tuple[dict, list[str]]:
             meta[key] = text
         if warning:
             warnings.append(warning)
+    extra = {}
+    for key in sorted(set(row) - set(META_KEYS) - set(NOT_META), key=str):
+        try:        # another key of the manifest or corpus (a title, a section): kept as text
+            text, _ = _as_text(row[key], str(key), where)
+        except InputError as e:    # not text-like: dropped, said once, the document still read
+            warnings.append(f"{e}; this column is not kept")
+            continue
+        if text is not None:
+            extra[str(key)] = text
+    if extra:
+        meta["extra"] = extra
     return meta, warnings
 
 
@@ -279,7 +291,7 @@ def _meta(row: dict, defaults: dict, where: str, require_side: bool = False) -> 
         raise InputError(f"{where}: side {side!r} is not one of {', '.join(SIDES)}")
     if side is None and require_side:
         raise InputError(f"{where}: no source_side in its manifest line (expected vn or cn; or pass --side)")
-    meta = {k: row.get(k) for k in ("outlet", "date", "meeting", "genre") if row.get(k) is not None}
+    meta = {k: row.get(k) for k in ("outlet", "date", "meeting", "genre", "url", "extra") if row.get(k) is not None}
     meta["side"] = side
     if defaults.get("meeting"):
         meta["meeting"] = defaults["meeting"]

@@ -26,26 +26,28 @@ def csv_cell(value):
     """A text cell a spreadsheet would run as a formula (`=HYPERLINK(...)` in an outlet or an
     id) gets a leading apostrophe, which spreadsheets show as text (OWASP's advice);
     `from_csv_cell` takes it off again when readout reads its own CSV."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
+        return "'" + value      # an apostrophe of the text itself is doubled, so it reads back
     return value
 
 
 def from_csv_cell(value):
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith((*_FORMULA_START, "'")):
         return value[1:]
     return value
 
 
-def read_claims(path: Path) -> list[dict]:
-    """Claims from a readout output file (.jsonl, .csv or .parquet)."""
+def read_claims(path: Path, fmt: str | None = None) -> list[dict]:
+    """Claims from a readout output file: JSONL, CSV or Parquet, by `fmt` (as its sidecar
+    records it) or else by the file's extension."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    if path.suffix == ".parquet":
+    fmt = fmt or {".parquet": "parquet", ".csv": "csv"}.get(path.suffix, "jsonl")
+    if fmt == "parquet":
         import pyarrow.parquet as pq
 
         return [_flat_fields(r) for r in pq.read_table(path).to_pylist()]
-    if path.suffix == ".csv":
+    if fmt == "csv":
         with open(path, encoding="utf-8", newline="") as fh:
             rows = []
             for n, r in enumerate(csv.DictReader(fh), 2):

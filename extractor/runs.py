@@ -5,9 +5,10 @@ claims out, in order); this module does the rest, the same for every engine (the
 pipeline in extractor/pipeline.py, Ray in extractor/ray_engine.py): reading the inputs,
 recording bad documents, the journal, resuming, the sidecar and the safe finalisation.
 
-Resumption is keyed on each document's sha256: a run started again with the same command
-keeps the claims of documents that are finished and unchanged, and processes what changed,
-what is new and what failed before; documents no longer in the inputs leave the output.
+Resumption is keyed on each document's sha256 and a hash of its metadata: a run started
+again with the same command keeps the claims of documents that are finished and unchanged,
+and processes what changed (text, or side, date, meeting, ...), what is new and what failed
+before; documents no longer in the inputs leave the output.
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ class RunFiles:
     resumable: claims are appended to the journal and flushed, then the document's id is
     appended to the index; a document is finished once its id is in the index."""
     out: Path
+    fmt: str | None = None      # the output's format (jsonl, csv, parquet), whatever its name
 
     def _beside(self, suffix: str) -> Path:
         return self.out.with_name(self.out.name + suffix)
@@ -102,14 +104,16 @@ def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha1(key.encode()).hexdigest(), 16) % shard[1] == shard[0] - 1
 
 
-def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str, shard=None) -> str:
-    """Same inputs, same model, same options: the same run, which may be continued. The
-    inputs' contents are not in the key: they are compared document by document (sha256)."""
+def run_key(inputs: Sequence[Path], model: str, side, meeting, fmt: str, shard=None, model_config: str | None = None) -> str:
+    """Same inputs, same model (weights and the config saved with them, decoding rules
+    included), same options: the same run, which may be continued. The inputs' contents are
+    not in the key: they are compared document by document (`_state`)."""
     import hashlib
 
     from . import __version__
 
-    blob = json.dumps([sorted(str(Path(p).resolve()) for p in inputs), model, side, meeting, fmt, __version__, shard])
+    blob = json.dumps([sorted(str(Path(p).resolve()) for p in inputs), model, side, meeting, fmt, __version__, shard]
+                      + ([model_config] if model_config else []))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -119,6 +123,16 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 def _line(row: dict) -> str:
     return json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def _state(doc: Document) -> dict:
+    """What a finished document is compared on when a run is continued."""
+    return {"sha256": doc.meta.sha256, "meta_sha256": doc.meta.fingerprint()}
+
+
+def _unchanged(row: dict, state: dict | None) -> bool:
+    # a row from before metadata was fingerprinted counts as changed: processed once more
+    return state is not None and all(row.get(k) == v for k, v in state.items())
 
 
 def _items(inputs, side, meeting, shard) -> Iterator[Document | Failure]:
@@ -146,7 +160,14 @@ def _previous(files: RunFiles, key: str, overwrite: bool) -> _Previous | None:
             p.unlink(missing_ok=True)
         return None
     status = meta.get("status")
-    if status == "complete" or (status == "finalising" and not files.journal.exists()):
+    finished = status == "complete" or (status == "finalising" and not files.journal.exists())
+    if finished and not _output_whole(files, meta):
+        print(f"warning: {files.out} is missing or holds other claims than its sidecar counts; "
+              "starting afresh", file=sys.stderr)
+        for p in (files.journal, files.index, files.errors):
+            p.unlink(missing_ok=True)
+        return None
+    if finished:
         # finished (or cut after the journal became the output): the output holds the claims;
         # an index left beside it is only a leftover of the cut
         done = {r["doc_id"]: r for r in (meta.get("inputs") if status == "complete" else _read_jsonl(files.index))
@@ -155,6 +176,32 @@ def _previous(files: RunFiles, key: str, overwrite: bool) -> _Previous | None:
     if not (files.index.exists() or files.journal.exists()):
         return None
     return _Previous(meta, {r["doc_id"]: r for r in _read_jsonl(files.index) if "doc_id" in r}, files.journal)
+
+
+def _output_whole(files: RunFiles, meta: dict) -> bool:
+    """The finished output is there and holds as many claims as its sidecar says (a sidecar
+    written while finalising counts the claims before the output is written)."""
+    if not files.out.exists():
+        return False
+    try:
+        return _count_rows(files.out, meta.get("format")) == meta.get("claims")
+    except Exception:          # unreadable: not an output this run can build on
+        return False
+
+
+def _count_rows(path: Path, fmt: str | None) -> int:
+    fmt = fmt or output_format(path, None)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if fmt == "csv":
+        import csv
+
+        with open(path, encoding="utf-8", newline="") as fh:
+            return max(sum(1 for _ in csv.reader(fh)) - 1, 0)     # the header is no claim
+    with open(path, encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip())
 
 
 def extract(inputs: Sequence[Path], out: Path, engine: Engine, side: str | None = None, meeting: str | None = None,
@@ -178,9 +225,9 @@ def extract(inputs: Sequence[Path], out: Path, engine: Engine, side: str | None 
 
 def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite, fmt, shard) -> RunSummary:
     t0 = time.perf_counter()
-    files = RunFiles(out)
+    files = RunFiles(out, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
-    key = run_key(inputs, engine.name, side, meeting, fmt, shard)
+    key = run_key(inputs, engine.name, side, meeting, fmt, shard, getattr(engine, "config_hash", None))
     prev = _previous(files, key, overwrite)
     summary = RunSummary()
     keep: set[str] = set()
@@ -190,6 +237,7 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
         if prev.claims_in == files.out and prev.meta.get("status") == "finalising":
             # cut after the journal became the output: finish the bookkeeping first
             summary.warnings = prev.meta.get("warnings", [])
+            summary.resumed = prev.meta.get("resumed_documents", 0)
             summary.failures = [r for r in _read_jsonl(files.index) if "error" in r]
             _complete(files, fmt, key, engine, summary, prev.meta.get("started"), shard, t0)
             prev.meta = json.loads(files.meta.read_text())
@@ -199,8 +247,8 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
             if isinstance(item, Failure):
                 failures.append(item.source)
             else:
-                current[item.id] = item.meta.sha256
-        keep = {i for i, r in prev.done.items() if i in current and current[i] == r.get("sha256")}
+                current[item.id] = _state(item)
+        keep = {i for i, r in prev.done.items() if _unchanged(r, current.get(i))}
         summary.changed = sum(1 for i in prev.done if i in current and i not in keep)
         summary.removed = sum(1 for i in prev.done if i not in current)
         failed_before = [f.get("source") for f in prev.meta.get("failures") or []]
@@ -210,6 +258,8 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
             files.index.unlink(missing_ok=True)
             summary.resumed, summary.failures = -1, prev.meta.get("failures") or []
             summary.seconds = time.perf_counter() - t0
+            for i in (current if on_doc else ()):
+                on_doc(i)
             return summary
         _carry_over(files, prev, keep)
         started = prev.meta.get("started") or started
@@ -243,7 +293,7 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
         for doc in engine.annotate(docs()):
             journal.writelines(_line(ClaimRecord.of(doc, c, engine.name).to_dict()) for c in doc.claims)
             journal.flush()
-            note({"doc_id": doc.id, "path": doc.meta.path, "sha256": doc.meta.sha256, "claims": len(doc.claims)})
+            note({"doc_id": doc.id, "path": doc.meta.path, **_state(doc), "claims": len(doc.claims)})
             if on_doc:
                 on_doc(doc.id)
     return _complete(files, fmt, key, engine, summary, started, shard, t0)
@@ -255,7 +305,8 @@ def _carry_over(files: RunFiles, prev: _Previous, keep: set[str]) -> None:
     failures are tried again. The previous output is left in place until finalisation."""
     from .outputs import atomic
 
-    rows = iter_complete_lines(files.journal) if prev.claims_in == files.journal else iter(_output_rows(files.out))
+    rows = (iter_complete_lines(files.journal) if prev.claims_in == files.journal
+            else iter(_output_rows(files.out, prev.meta.get("format"))))
     with atomic(files.journal) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.writelines(_line(r) for r in rows if r["doc_id"] in keep)
     with atomic(files.index) as tmp, open(tmp, "w", encoding="utf-8") as fh:
@@ -272,7 +323,7 @@ def _complete(files: RunFiles, fmt: str, key: str, engine, summary: RunSummary, 
     a cut within (2) leaves the journal, from which the output is written again."""
     finished = [r for r in _read_jsonl(files.index) if "doc_id" in r]
     source = files.journal if files.journal.exists() else None
-    rows = iter_complete_lines(files.journal) if source else iter(_output_rows(files.out))
+    rows = iter_complete_lines(files.journal) if source else iter(_output_rows(files.out, fmt))
     summary.claims = 0
     summary.per_label_holder.clear()
     for r in rows:  # streamed from the journal: memory stays flat in corpus size
@@ -294,10 +345,10 @@ def _complete(files: RunFiles, fmt: str, key: str, engine, summary: RunSummary, 
     return summary
 
 
-def _output_rows(out: Path) -> list[dict]:
+def _output_rows(out: Path, fmt: str | None) -> list[dict]:
     from .exports import read_claims
 
-    return read_claims(out) if out.exists() else []
+    return read_claims(out, fmt) if out.exists() else []
 
 
 def _finalise(files: RunFiles, fmt: str, chunk: int = 10_000) -> None:
@@ -336,17 +387,33 @@ def _write_table(rows: Iterator[dict], tmp: Path, fmt: str, chunk: int) -> None:
         writer = None
         for batch in batched(rows, chunk):
             batch = [r | {"position_scores": json.dumps(r.get("position_scores") or {})} for r in batch]
-            table = pa.Table.from_pylist(batch)
-            if "positions" in table.column_names:     # an all-empty first chunk would type it list<null>
-                i = table.column_names.index("positions")
-                table = table.set_column(i, "positions", table["positions"].cast(pa.list_(pa.string())))
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table.cast(writer.schema) if table.schema != writer.schema else table)
+            if writer is None:      # the types the claim schema gives, not what the first chunk holds
+                schema = arrow_schema(list(batch[0]))
+                writer = pq.ParquetWriter(tmp, schema)
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
         if writer is None:
             pq.write_table(pa.table({"doc_id": pa.array([], pa.string())}), tmp)
         else:
             writer.close()
+
+
+def arrow_schema(keys: list[str]):
+    """The Parquet columns of claim lines, typed from the claim schema: a column that is null
+    in every row of the first chunk (no date, no speaker) is still text, not Arrow's null
+    type, which no later chunk could be cast to."""
+    import pyarrow as pa
+
+    from .schema import load_schema
+
+    props = load_schema("claim")["properties"]
+    kinds = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+             "array": pa.list_(pa.string()), "object": pa.string()}   # objects travel as JSON text
+    fields = []
+    for key in keys:
+        types = props.get(key, {}).get("type", "string")
+        types = [types] if isinstance(types, str) else types
+        fields.append(pa.field(key, kinds[next((t for t in types if t != "null"), "string")]))
+    return pa.schema(fields)
 
 
 def _write_meta(files: RunFiles, key: str, engine, summary: RunSummary, inputs_meta: list[dict], started: str,
@@ -369,6 +436,7 @@ def _write_meta(files: RunFiles, key: str, engine, summary: RunSummary, inputs_m
         "documents": summary.documents,
         "claims": summary.claims,
         "resumed_documents": summary.resumed,
+        "format": files.fmt,
         "shard": {"k": shard[0], "n": shard[1]} if shard else None,
         "failures": summary.failures,
         "warnings": summary.warnings,
@@ -410,7 +478,7 @@ def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> d
             if d["doc_id"] in owner:
                 raise InputError(f"document {d['doc_id']!r} is in both {owner[d['doc_id']]} and {p}")
             owner[d["doc_id"]] = p
-        claims = read_claims(p)
+        claims = read_claims(p, meta.get("format"))
         counted = Counter(r["doc_id"] for r in claims)
         for d in meta["inputs"]:
             if counted.get(d["doc_id"], 0) != d["claims"]:
@@ -426,6 +494,6 @@ def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> d
     summary = {"shards": n, "documents": len(owner), "claims": len(rows), "model": models.pop(),
                "failures": [f for _, m in metas for f in m.get("failures", [])]}
     from .artifacts import write_json
-    write_json(files.meta, {"status": "complete", "merged_from": [str(p) for p, _ in metas], **summary,
+    write_json(files.meta, {"status": "complete", "format": output_format(out, fmt), "merged_from": [str(p) for p, _ in metas], **summary,
                             "inputs": [d for _, m in metas for d in m["inputs"]]})
     return summary

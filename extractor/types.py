@@ -96,6 +96,15 @@ class DocumentMeta:
             out["warnings"] = list(out["warnings"])
         return out | self.extra
 
+    def fingerprint(self) -> str:
+        """A hash of what the claims of this document carry or depend on besides its text
+        (side, meeting, outlet, date, genre, ...): not where or how it was read."""
+        import hashlib
+        import json
+
+        kept = {k: v for k, v in self.to_dict().items() if k not in ("path", "row", "sha256", "warnings")}
+        return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
     def __or__(self, changes: dict[str, Any]) -> "DocumentMeta":
         """The same metadata with some fields changed (`doc.meta | {"meeting": "m1"}`)."""
         return DocumentMeta.from_dict(self.to_dict() | changes)

@@ -44,3 +44,43 @@ def test_old_rows_with_position_objects_and_stored_predictions_read_back():
     rec = ClaimRecord.from_dict(old)
     assert rec.start == 11 and rec.positions == ("border_gate",) and rec.position_scores == {"border_gate": 0.5}
     assert rec.to_claim().positions == (PositionLink("border_gate", 0.5),)
+
+
+def _rows():
+    doc = _doc()
+    rows = [ClaimRecord.of(doc, c, "m@1").to_dict() for c in doc.claims]
+    odd = dict(rows[1], doc_id="d2", date=None, meeting=None, speaker="'=SUM(A1)", outlet="'Tis")
+    return [dict(rows[0], date=None, meeting=None), odd, rows[0]]
+
+
+def test_parquet_chunks_whose_first_holds_only_nulls_in_a_column_are_written(tmp_path):
+    """The first chunk has no date and no meeting: the file still types them as text, so
+    the later chunk that has them is written (it used to fail, and every rerun with it)."""
+    from extractor.exports import read_claims
+    from extractor.runs import _write_table
+
+    rows = _rows()
+    _write_table(iter(rows), tmp_path / "c.parquet", "parquet", chunk=2)
+    assert read_claims(tmp_path / "c.parquet") == rows
+
+
+def test_csv_keeps_a_leading_apostrophe_of_the_text(tmp_path):
+    from extractor.exports import read_claims
+    from extractor.runs import _write_table
+
+    rows = _rows()
+    _write_table(iter(rows), tmp_path / "c.csv", "csv", chunk=10)
+    back = read_claims(tmp_path / "c.csv")
+    assert back[1]["speaker"] == "'=SUM(A1)" and back[1]["outlet"] == "'Tis"
+    assert [ClaimRecord.from_dict(r) for r in back] == [ClaimRecord.from_dict(r) for r in rows]
+
+
+def test_other_manifest_keys_are_kept_with_the_document(tmp_path):
+    from extractor.articles import load_documents
+
+    (tmp_path / "a.txt").write_text("China and Viet Nam agreed to expand trade.\n")
+    (tmp_path / "manifest.jsonl").write_text(json.dumps({"file": "a.txt", "source_side": "cn", "url": "https://example.org/a",
+                                                         "title": "Trade talks", "tags": ["x"]}) + "\n")
+    (doc,) = load_documents([tmp_path])
+    assert doc.meta.url == "https://example.org/a" and doc.meta.extra == {"title": "Trade talks"}
+    assert any("`tags` is a list" in w and "not kept" in w for w in doc.meta.warnings)

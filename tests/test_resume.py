@@ -346,3 +346,77 @@ def test_a_remaining_failure_keeps_the_exit_status_non_zero(trained_tiny, tmp_pa
     first, again = CliRunner().invoke(app, args), CliRunner().invoke(app, args)
     assert first.exit_code == 1 and again.exit_code == 1
     assert "already complete" in again.output and "1 document(s) failed" in again.output
+
+
+def test_a_metadata_edit_is_a_change_too(trained_tiny, tmp_path):
+    """The same text under another date or side: its claims carry both, so it is extracted
+    again (holders depend on the side as well)."""
+    from extractor import runs
+    from extractor.tagger import ClaimTagger
+
+    engine = LocalEngine(ClaimTagger.load(trained_tiny), 1)
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    out = tmp_path / "claims.jsonl"
+    runs.extract([folder], out, engine)
+    manifest = folder / "manifest.jsonl"
+    rows = [json.loads(x) for x in manifest.read_text().splitlines()]
+    rows[1] |= {"date": "2031-03-09", "source_side": "vn"}
+    manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    s = runs.extract([folder], out, engine)
+    assert s.changed == 1 and s.resumed == 1
+    beta = _lines_by_doc(out)["beta"]
+    assert beta and all(r["date"] == "2031-03-09" and r["side"] == "vn" for r in beta)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_a_finished_output_that_is_gone_or_cut_is_rebuilt_not_trusted(trained_tiny, tmp_path, damage, capsys):
+    from extractor import runs
+    from extractor.tagger import ClaimTagger
+
+    engine = LocalEngine(ClaimTagger.load(trained_tiny), 1)
+    out = tmp_path / "claims.jsonl"
+    first = runs.extract([CORPUS], out, engine)
+    whole = out.read_text()
+    if damage == "deleted":
+        out.unlink()
+    else:
+        out.write_text("".join(whole.splitlines(keepends=True)[:1]))
+    s = runs.extract([CORPUS], out, engine)
+    assert "starting afresh" in capsys.readouterr().err
+    assert s.resumed == 0 and s.claims == first.claims and out.read_text() == whole
+
+
+@pytest.mark.parametrize("name, fmt", [("claims.csv", "jsonl"), ("claims.jsonl", "csv"), ("claims.out", "parquet")])
+def test_a_rerun_reads_the_output_in_the_format_it_was_written_in(trained_tiny, tmp_path, name, fmt):
+    """--format other than the extension says: the sidecar records the format and a rerun
+    after an edit reads the old output with it."""
+    from extractor import runs
+    from extractor.exports import read_claims
+    from extractor.tagger import ClaimTagger
+
+    engine = LocalEngine(ClaimTagger.load(trained_tiny), 1)
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    out = tmp_path / name
+    runs.extract([folder], out, engine, fmt=fmt)
+    (folder / "alpha.txt").write_text((folder / "alpha.txt").read_text() + "\nChina called for calm.\n")
+    s = runs.extract([folder], out, engine, fmt=fmt)
+    assert s.changed == 1 and s.resumed == 1
+    fresh = tmp_path / f"fresh.{fmt}"
+    runs.extract([folder], fresh, engine)
+    key = lambda rows: sorted(json.dumps(r, sort_keys=True) for r in rows)  # noqa: E731
+    assert key(read_claims(out, fmt)) == key(read_claims(fresh))
+
+
+def test_another_decoding_config_is_another_run(trained_tiny, tmp_path, capsys):
+    from extractor import runs
+    from extractor.tagger import ClaimTagger
+
+    out = tmp_path / "claims.jsonl"
+    runs.extract([CORPUS], out, LocalEngine(ClaimTagger.load(trained_tiny)))
+    saved = json.loads((trained_tiny / "training_config.json").read_text())
+    saved["decoding"]["min_words"] = 3
+    (trained_tiny / "training_config.json").write_text(json.dumps(saved))
+    s = runs.extract([CORPUS], out, LocalEngine(ClaimTagger.load(trained_tiny)))
+    assert s.resumed != -1 and "written by another run" in capsys.readouterr().err
