@@ -59,3 +59,19 @@ def test_training_is_deterministic_for_a_seed(tiny_base, tmp_path):
     wa, wb, wc = (load_file(p / "model.safetensors") for p in (a, b, c))
     assert all((wa[k] == wb[k]).all() for k in wa)
     assert any((wa[k] != wc[k]).any() for k in wa)
+
+
+def test_a_documents_claims_do_not_depend_on_what_shares_its_batch(trained_tiny):
+    """int8 scales activations over a whole batch: a document batched with others must still
+    get exactly the claims (and scores) it gets alone, so reruns and corpora of any size agree."""
+    from extractor.tagger import ClaimTagger
+    from extractor.types import Document
+    from tests.conftest import CORPUS
+
+    tagger = ClaimTagger.load(trained_tiny, quantize=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    docs = [Document(f"d{i}", t, {"side": "cn"}) for i, t in enumerate(texts)]
+    docs.append(Document("long", " ".join(texts) * 3, {"side": "vn"}))
+    alone = [annotate([d], tagger)[0].claims for d in docs]
+    together = [d.claims for d in annotate(docs, tagger)]
+    assert together == alone and any(alone)
