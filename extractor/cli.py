@@ -33,8 +33,8 @@ def errors_as_lines():
         fail(str(e))
 
 
-PRECISION_HELP = ("the tagger in int8 (dynamic quantisation; the default: 2.8 times the fp32 speed on the real "
-                  "articles, F1 within 0.01 of fp32 on the same folds, eval/README.md) or in fp32")
+PRECISION_HELP = ("the tagger in int8 (dynamic quantisation; the default: 3.5 times the fp32 speed on the real "
+                  "articles, F1 at most 0.01 below fp32 on the same folds, eval/README.md) or in fp32")
 
 
 def _model_dir(model: Optional[Path]) -> Path:
