@@ -142,7 +142,7 @@ def decode_bytes(raw: bytes, where: str) -> tuple[str, list[str]]:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             raise InputError(f"{where}: neither UTF-8 nor cp1252 text (bad byte at {e.start}); convert it with iconv") from None
-        warnings.append(f"{where}: not UTF-8; decoded as cp1252 (Windows Western)")
+        warnings.append(_cp1252_warning(where))
     text, more = clean_text(text, where)
     return text, warnings + more
 

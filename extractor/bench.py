@@ -36,11 +36,8 @@ from pathlib import Path
 from .config import ROOT
 
 
-def make_corpus(sources: list[Path], n: int, out: Path) -> Path:
+def make_corpus(docs: list, n: int, out: Path) -> Path:
     """n documents (JSONL) cycling through the source articles, each with its own id."""
-    from .articles import load_documents
-
-    docs = load_documents(list(sources))
     with open(out, "w", encoding="utf-8") as fh:
         for i in range(n):
             d = docs[i % len(docs)]
@@ -240,10 +237,13 @@ def main(argv: list[str] | None = None) -> None:
 
     from .tagger import ClaimTagger
 
+    from .articles import load_documents
+
     tmp = Path(tempfile.mkdtemp())
-    small = make_corpus(args.corpus, args.docs, tmp / "small.jsonl")
-    large = make_corpus(args.corpus, args.docs * 4, tmp / "large.jsonl")
-    texts = [json.loads(line)["text"] for line in small.read_text().splitlines()]
+    sources = load_documents(list(args.corpus))
+    small = make_corpus(sources, args.docs, tmp / "small.jsonl")
+    large = make_corpus(sources, args.docs * 4, tmp / "large.jsonl")
+    texts = [sources[i % len(sources)].text for i in range(args.docs)]
     tagger = ClaimTagger.load(args.model)
     windows, n_tokens, n_words = corpus_tokens(tagger, texts)
 

@@ -162,9 +162,9 @@ def extract(
 def _engine(engine: str, model: Optional[Path], int8: bool, batch: int, workers: int, address: Optional[str]):
     """The engine a run annotates with: the pipeline in this process, or Ray."""
     if engine == "ray":
-        try:
-            import ray  # noqa: F401
-        except ImportError:
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
             fail("--engine ray needs Ray: pip install 'readout[ray]'")
         from .ray_engine import RayEngine
         from .tagger import require_model

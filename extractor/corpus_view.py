@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-TABLES = ("positions", "voices")
 POSITION_COLUMNS = ["meeting", "year", "side", "holder", "position", "claims"]
 VOICE_COLUMNS = ["outlet", "side", "year", "holder", "label", "claims"]
 
@@ -32,8 +31,8 @@ def voice_table(claims: list[dict]) -> list[dict]:
     return [dict(zip(VOICE_COLUMNS, (*k, n))) for k, n in sorted(counts.items())]
 
 
-def table(claims: list[dict], name: str) -> list[dict]:
-    return {"positions": position_table, "voices": voice_table}[name](claims)
+# `readout export table --table NAME`: the function that counts it and its columns
+TABLES = {"positions": (position_table, POSITION_COLUMNS), "voices": (voice_table, VOICE_COLUMNS)}
 
 
 def positions_by_year(claims: list[dict]) -> dict[str, dict[str, dict[str, int]]]:

@@ -156,9 +156,9 @@ def decode(
 
     A claim region is a run of tokens whose best tag is not O; it ends at an O token or a
     sentence end, and splits where the model opens a claim of another label with
-    confidence (B-X at `rules.split_prob` or more; `rules` default to the packaged config's). The region's label is the one with the most
-    probability mass (B-X + I-X) over its tokens, so a stray low-confidence tag inside a
-    claim does not cut it into pieces. Spans are widened to whole words, trimmed of edge
+    confidence (B-X at `rules.split_prob` or more; `rules` default to the packaged
+    config's). The region's label is the one with the most probability mass (B-X + I-X) over
+    its tokens, so a stray low-confidence tag inside a claim does not cut it into pieces. Spans are widened to whole words, trimmed of edge
     punctuation, and close same-label pieces are joined. Score: mean mass of the label.
     """
     if len(offsets) != len(probs):

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .exports import dna_statements
+from .interchange import utf16_offset
 from .outputs import atomic
 
 DNA_VERSION = "3.0.11.7"          # Dna.version at the commit above
@@ -254,10 +255,6 @@ def epoch_seconds(value) -> int | None:
     return int(moment.timestamp())
 
 
-def _astral_before(text: str, end: int) -> int:
-    return sum(1 for ch in text[:end] if ord(ch) > 0xFFFF)
-
-
 def dna_documents(claims: list[dict], corpus: Iterable) -> tuple[list[DnaDocument], list[str]]:
     """The documents the claims lie in, taken from the corpus they were extracted from
     (Documents of `articles.iter_documents`), in corpus order, each claim checked against
@@ -273,7 +270,7 @@ def dna_documents(claims: list[dict], corpus: Iterable) -> tuple[list[DnaDocumen
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
         raise InputError(f"document {missing[0]!r}{more} named by the claims is not in the --corpus inputs; "
                          "give the inputs the claims were extracted from")
-    warnings, dated = [], {}
+    warnings, dated, last_end = [], {}, {}
     for c in claims:
         doc = found[c["doc_id"]]
         start, end = c.get("start"), c.get("end")
@@ -285,6 +282,7 @@ def dna_documents(claims: list[dict], corpus: Iterable) -> tuple[list[DnaDocumen
                              f"claim's {c['text'][:60]!r}; the corpus is not the one the claims came from "
                              "(compare `readout text` sha256 with the claims' sidecar)")
         dated.setdefault(doc.id, c.get("date"))
+        last_end[doc.id] = max(last_end.get(doc.id, 0), end)
     out = []
     for doc_id, doc in found.items():
         meta = doc.meta
@@ -292,7 +290,8 @@ def dna_documents(claims: list[dict], corpus: Iterable) -> tuple[list[DnaDocumen
         if seconds is None:
             warnings.append(f"document {doc_id!r}: no date readout can read ({meta.date!r}); "
                             "DNA gets 1970-01-01")
-        astral = _astral_before(doc.text, max(c["end"] for c in claims if c["doc_id"] == doc_id))
+        # characters DNA's text pane (UTF-16) counts twice, before the last statement
+        astral = utf16_offset(doc.text, last_end[doc_id]) - last_end[doc_id]
         if astral:
             warnings.append(f"document {doc_id!r}: {astral} character(s) outside the BMP (emoji) before its last "
                             "statement; DNA's text pane counts each as two, so highlights after them are shifted "

@@ -142,11 +142,17 @@ def dna_statements(claims: list[dict]) -> list[dict]:
 
 def write_dna(claims: list[dict], out: Path) -> int:
     rows = dna_statements(claims)
-    with atomic(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=DNA_COLUMNS)
+    with atomic(out) as tmp:
+        _write_csv(tmp, DNA_COLUMNS, rows)
+    return len(rows)
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    """Rows as CSV with a header, every cell neutralised for spreadsheets (`csv_cell`)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns)
         w.writeheader()
         w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
-    return len(rows)
 
 
 def actor_position_graph(claims: list[dict]):
@@ -193,14 +199,14 @@ def write_network(claims: list[dict], out: Path) -> tuple[int, int]:
 def write_table(claims: list[dict], out: Path, name: str = "positions") -> int:
     """A tidy table of counts behind the corpus view (`corpus_view.TABLES`), as CSV or
     Parquet by the file's extension: one row per combination, a `claims` count column."""
-    from .corpus_view import POSITION_COLUMNS, TABLES, VOICE_COLUMNS, table
+    from .corpus_view import TABLES
 
     if name not in TABLES:
         raise InputError(f"--table {name!r}: expected one of {', '.join(TABLES)}")
-    rows = table(claims, name)
-    columns = POSITION_COLUMNS if name == "positions" else VOICE_COLUMNS
     if out.suffix not in (".csv", ".parquet"):
         raise InputError(f"--out {out}: expected a .csv or .parquet file")
+    count, columns = TABLES[name]
+    rows = count(claims)
     with atomic(out) as tmp:
         if out.suffix == ".parquet":
             import pyarrow as pa
@@ -209,9 +215,6 @@ def write_table(claims: list[dict], out: Path, name: str = "positions") -> int:
             types = {c: pa.int64() if c == "claims" else pa.string() for c in columns}
             pq.write_table(pa.table({c: pa.array([r[c] for r in rows], types[c]) for c in columns}), tmp)
         else:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                w = csv.DictWriter(fh, fieldnames=columns)
-                w.writeheader()
-                w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
+            _write_csv(tmp, columns, rows)
     return len(rows)
 

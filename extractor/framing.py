@@ -8,7 +8,6 @@ only_a, only_b (claims), positions ({both, only_a, only_b, matrix}), balance, pr
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -233,7 +232,6 @@ def meeting_reports(docs: Iterable[Document], out_dir: Path, embedder, model: st
     check_output_folder(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
-    os.chmod(staging, 0o777 & ~_umask())     # mkdtemp makes it 0700; reports are ordinary files
     try:
         rows = _write_meeting_reports(docs, sizes, staging, embedder, model)
         publish(staging, out_dir)
@@ -241,12 +239,6 @@ def meeting_reports(docs: Iterable[Document], out_dir: Path, embedder, model: st
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return rows
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _write_meeting_reports(docs: Iterable[Document], sizes: dict[str, int], out_dir: Path, embedder,

@@ -95,11 +95,11 @@ def submitted_annotation(task: dict, where: str) -> dict | None:
     if not usable:
         return None
     usable.sort(key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""))
+    chosen = usable[-1]
     if len(usable) > 1:
-        chosen = usable[-1]
         print(f"warning: {where}: task {task.get('id')} has {len(usable)} submitted annotations; taking "
               f"annotation {chosen.get('id', len(usable) - 1)} (the most recently updated)", file=sys.stderr)
-    return usable[-1]
+    return chosen
 
 
 def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dict]]:
@@ -123,8 +123,10 @@ def from_label_studio(tasks: list[dict], where: str) -> list[tuple[Document, dic
         regions: dict[str, dict] = {}
         for r in annotation.get("result") or []:
             v = r.get("value", {})
-            start, end = (None if v.get(k) is None else from_utf16_offset(doc.text, int(v[k])) for k in ("start", "end"))
-            reg = regions.setdefault(r["id"], {"start": start, "end": end, "positions": []})
+            if r["id"] not in regions:     # a region's results share its offsets: converted once
+                start, end = (None if v.get(k) is None else from_utf16_offset(doc.text, int(v[k])) for k in ("start", "end"))
+                regions[r["id"]] = {"start": start, "end": end, "positions": []}
+            reg = regions[r["id"]]
             if r.get("from_name") == "label":
                 reg["label"] = (v.get("labels") or [None])[0]
             elif r.get("from_name") == "holder":

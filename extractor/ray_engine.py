@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .records import ClaimRecord
-from .types import Document
+from .types import Document, Sentence
 
 
 class ClaimExtractor:
@@ -26,9 +26,12 @@ class ClaimExtractor:
         from .pipeline import annotate
 
         docs = [Document(i, t, json.loads(m)) for i, t, m in zip(batch["id"], batch["text"], batch["meta"])]
-        # claims travel back as claim records (the driver rebuilds them with their document)
+        # claims travel back as claim records, with the sentences claim records quote (the
+        # driver rebuilds the document from them, without segmenting it again)
+        done = annotate(docs, self.tagger)
         return {"order": batch["order"],
-                "claims": [json.dumps([ClaimRecord.of(d, c).to_dict() for c in d.claims]) for d in annotate(docs, self.tagger)]}
+                "claims": [json.dumps([ClaimRecord.of(d, c).to_dict() for c in d.claims]) for d in done],
+                "sentences": [json.dumps([[s.start, s.end] for s in d.sentences]) for d in done]}
 
 
 class RayEngine:
@@ -72,7 +75,8 @@ class RayEngine:
         for row in ds.iter_rows():
             doc = docs[int(row["order"])]
             claims = tuple(ClaimRecord.from_dict(r).to_claim() for r in json.loads(row["claims"]))
-            yield doc.with_(claims=claims, sentences=_sentences(doc))
+            sentences = tuple(Sentence(s, e) for s, e in json.loads(row["sentences"]))
+            yield doc.with_(claims=claims, sentences=sentences)
 
 
 def local_only() -> None:
@@ -90,9 +94,3 @@ def local_only() -> None:
         return
     ray_constants.ENABLE_RAY_CLUSTER = False                # ray may be imported already
 
-
-def _sentences(doc: Document):
-    """The sentences claim records quote (the actor segmented its own copy of the document)."""
-    from .segment import segment
-
-    return segment(doc).sentences

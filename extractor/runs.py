@@ -151,19 +151,20 @@ class _Previous:
 
 def _previous(files: RunFiles, key: str, overwrite: bool) -> _Previous | None:
     meta = json.loads(files.meta.read_text()) if files.meta.exists() else None
-    if overwrite or meta is None or meta.get("run_key") != key:
-        if meta is not None and not overwrite and meta.get("run_key") != key:
-            # not this run: never continue it; its output is replaced (atomically, at the end)
-            print(f"warning: {files.out} was written by another run (model {meta.get('model')}, other inputs or "
-                  "options); starting afresh", file=sys.stderr)
-        for p in (files.journal, files.index, files.errors):
-            p.unlink(missing_ok=True)
-        return None
-    status = meta.get("status")
+    status = meta and meta.get("status")
     finished = status == "complete" or (status == "finalising" and not files.journal.exists())
-    if finished and not _output_whole(files, meta):
-        print(f"warning: {files.out} is missing or holds other claims than its sidecar counts; "
-              "starting afresh", file=sys.stderr)
+    afresh = overwrite or meta is None
+    if not afresh:
+        # another run's output (never continued: replaced, atomically, at the end), or a
+        # finished output that cannot be built on
+        why = (f"was written by another run (model {meta.get('model')}, other inputs or options)"
+               if meta.get("run_key") != key else
+               "is missing or holds other claims than its sidecar counts"
+               if finished and not _output_whole(files, meta) else None)
+        if why:
+            print(f"warning: {files.out} {why}; starting afresh", file=sys.stderr)
+            afresh = True
+    if afresh:
         for p in (files.journal, files.index, files.errors):
             p.unlink(missing_ok=True)
         return None
@@ -258,7 +259,7 @@ def _extract(inputs, out: Path, engine: Engine, side, meeting, on_doc, overwrite
             files.index.unlink(missing_ok=True)
             summary.resumed, summary.failures = -1, prev.meta.get("failures") or []
             summary.seconds = time.perf_counter() - t0
-            for i in (current if on_doc else ()):
+            for i in current if on_doc else ():
                 on_doc(i)
             return summary
         _carry_over(files, prev, keep)
@@ -487,13 +488,13 @@ def merge(shard_outputs: Sequence[Path], out: Path, fmt: str | None = None) -> d
         if stray:
             raise InputError(f"{p}: claims of documents its sidecar does not list: {sorted(stray)[:5]}")
         rows += claims
-    files = RunFiles(out)
+    files = RunFiles(out, output_format(out, fmt))
     with open(files.journal, "w", encoding="utf-8") as fh:
         fh.writelines(_line(r) for r in rows)
-    _finalise(files, output_format(out, fmt))
+    _finalise(files, files.fmt)
     summary = {"shards": n, "documents": len(owner), "claims": len(rows), "model": models.pop(),
                "failures": [f for _, m in metas for f in m.get("failures", [])]}
     from .artifacts import write_json
-    write_json(files.meta, {"status": "complete", "format": output_format(out, fmt), "merged_from": [str(p) for p, _ in metas], **summary,
+    write_json(files.meta, {"status": "complete", "format": files.fmt, "merged_from": [str(p) for p, _ in metas], **summary,
                             "inputs": [d for _, m in metas for d in m["inputs"]]})
     return summary

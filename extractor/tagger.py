@@ -1,8 +1,8 @@
 """ClaimTagger: a token-classification model over BIO claim tags, applied sentence by
 sentence (a sentence longer than the model's input in overlapping windows). Each
 document's sentences are sorted by length and batched, never mixed with another document's
-(see `token_probs`). Tokenisation, windowing
-and batching live here; the rules that turn scores into spans live in decode.py."""
+(see `token_probs`). Tokenisation, windowing and batching live here; the rules that turn
+scores into spans live in decode.py."""
 from __future__ import annotations
 
 import hashlib
@@ -45,9 +45,9 @@ def window_inputs(tokenizer, encoded: Encoded, sentences: Sequence[Sentence], ma
 
 
 # A batch of one document's inputs (sorted by length) ends where an input is longer than
-# GROWTH x the batch's first + SLACK tokens: little padding, few calls (on the 51 real
-# articles, int8: 29.7 articles/s against 23.6 for fixed batches of 32 and 23.1 for the
-# earlier cross-document batches, measured in one process).
+# GROWTH x the batch's first + SLACK tokens: little padding, few calls (the 51 real
+# articles twice over, int8: 29.7 articles/s against 23.6 for fixed batches of 32 and 23.1
+# for the earlier cross-document batches, measured in one process).
 GROWTH, SLACK = 1.5, 8
 
 
@@ -162,7 +162,7 @@ class ClaimTagger:
         quantisation scales activations over the whole batch, so mixing them made a
         document's claims depend on which others shared its batch (a rerun or a corpus of
         another size changed them). This way a document's claims depend on it and the model
-        alone, at about a quarter less speed than sorting all documents' sentences together."""
+        alone; `length_batches` keeps the padding small."""
         encoded = encode(self.tokenizer, [d.text for d in docs])
         n_tags = len(self.id2label)
         out = []

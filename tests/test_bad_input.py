@@ -113,10 +113,6 @@ def no_hang(seconds=10):
         signal.signal(signal.SIGALRM, old)
 
 
-def _failures_by_row(items):
-    return {f.source.rsplit(":row ", 1)[-1]: f.message for f in items if isinstance(f, Failure)}
-
-
 def test_lone_surrogate_refuses_the_row(tmp_path):
     # JSON escapes that decode to half of a surrogate pair: no encoder can write them out
     lines = ['{"id": "s1", "text": "%s \\ud800"}' % GOOD, '{"id": "s2\\udc00", "text": "%s"}' % GOOD,

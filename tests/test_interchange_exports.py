@@ -130,7 +130,6 @@ def test_dna_statements():
         ("", "China", "no_position", False, False),          # links no position: a named concept, not the label
         ("Pham Minh Chinh", "Vietnam", "one_china", True, False),
         ("", "Vietnam", "unclos", True, True), ("", "China", "unclos", True, True)]   # joint: one statement per state
-    assert {r["organization"] for r in rows} == {"Vietnam", "China"}    # no third actor "Vietnam and China"
 
 
 def test_network_opens_as_a_two_mode_graph_in_networkx_and_igraph(tmp_path):
@@ -215,10 +214,11 @@ def test_readout_text_gives_the_texts_offsets_index(tmp_path):
     (folder / "manifest.jsonl").write_text(json.dumps({"file": "a.txt", "source_side": "cn"}) + "\n")
     r = runner.invoke(app, ["text", str(folder), "--id", "a"])
     assert r.exit_code == 0 and r.output == "Xi said China will deepen trade.\nChinh 🙂 urged calm at sea.\n"
+    printed = r.output
     r = runner.invoke(app, ["text", str(folder), "--out", str(tmp_path / "texts.jsonl")])
     (line,) = [json.loads(x) for x in (tmp_path / "texts.jsonl").read_text().splitlines()]
     import hashlib
 
     assert line["sha256"] == hashlib.sha256(line["text"].encode()).hexdigest() and line["utf16_units"] == line["characters"] + 1
-    start = line["text"].index("urged calm")
-    assert line["text"][start:start + 10] == "urged calm" and raw.index("urged calm") != start   # the file's offsets differ
+    # the written text is the printed one, and offsets into it are not the file's
+    assert line["text"] == printed and raw.index("urged calm") != line["text"].index("urged calm")

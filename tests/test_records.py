@@ -33,11 +33,6 @@ def test_key_order_is_the_contract_and_model_only_when_set():
     assert ClaimRecord.of(doc, doc.claims[0]).to_dict(only=("start", "label")) == {"start": 11, "label": "COMMITMENT"}
 
 
-def test_claim_ids_differ_for_different_spans_and_labels_of_one_document():
-    ids = {claim_id("d", s, e, lab) for s, e in ((0, 5), (0, 6), (1, 5)) for lab in ("CALL", "POSITION")}
-    assert len(ids) == 6
-
-
 def test_old_rows_with_position_objects_and_stored_predictions_read_back():
     old = {"doc_id": "d1", "start": "11", "end": 43, "label": "COMMITMENT", "holder": "both",
            "positions": [{"id": "border_gate", "score": 0.5}], "score": 0.9, "unknown_key": 1}
